@@ -1,0 +1,37 @@
+"""Replies as plain text, for the console and for anything that cannot draw cards."""
+
+from __future__ import annotations
+
+from handlers.replies import Item, Reply, Tone
+
+
+def _item(item: Item) -> list[str]:
+    out = [f"  {item.title}: {item.text}" if item.text else f"  {item.title}"]
+    if item.fields:
+        out.append("    " + " · ".join(f"{f.label}: {f.value}" for f in item.fields))
+    out.extend(f"    {line}" for line in item.lines)
+    if item.buttons:
+        out.append("    " + " · ".join(f"{b.label}: {b.command}" for b in item.buttons))
+    return out
+
+
+def render(reply: Reply) -> str:
+    marker = {"error": "✗ ", "success": "✓ "}.get(reply.tone.value, "")
+    out = [f"{marker}{reply.title}"]
+    out.extend(f"  {line}" for line in reply.lines)
+    if reply.fields:
+        out.extend(f"  {f.label}: {f.value}" for f in reply.fields)
+    for item in reply.items:
+        out.extend(_item(item))
+    for section in reply.sections:
+        out.append(f"  {section.heading}")
+        out.extend(f"    {line}" for line in section.lines)
+    if reply.buttons:
+        out.append("  " + " · ".join(f"{b.label}: {b.command}" for b in reply.buttons))
+    if reply.footer:
+        out.append(f"  {reply.footer}")
+    return "\n".join(out)
+
+
+def is_error(reply: Reply) -> bool:
+    return reply.tone is Tone.ERROR

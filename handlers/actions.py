@@ -1,0 +1,236 @@
+"""Changing the log: ``/action add|decision|assign|close|reopen|update|due|defer|withdraw``.
+
+Each function runs inside the command's one transaction (``Scope.session``): the change and
+its history event are written together or not at all.
+"""
+
+from __future__ import annotations
+
+import re
+from datetime import date
+
+from handlers import cards
+from handlers.commands import (
+    ActionRef, AddAction, Assign, Close, Decision, Defer, Reopen, SetDue, Update, Withdraw,
+)
+from handlers.dates import NextMeeting, format_date, format_local
+from handlers.errors import NotFound, UserError
+from handlers.meetings import find_meeting
+from handlers.members import find_member, resolve_owners
+from handlers.owners import MENTION_RE, OwnerRef
+from handlers.permissions import require_member, require_owner_or_manager
+from handlers.replies import Reply, Tone
+from handlers.scope import Scope
+from storage import actions as store
+from storage.boards import allocate_action_number
+from storage.meetings import next_meeting
+from storage.models import OUTSTANDING, Action, Status
+
+
+def load_action(scope: Scope, ref: ActionRef) -> Action:
+    """The action a number names on this board; a repeated imported number must say which."""
+    found = store.actions_numbered(scope.session, scope.board.id, ref.number)
+    if ref.copy is not None:
+        found = [a for a in found if a.copy == ref.copy]
+    if not found:
+        latest = scope.board.last_action_number
+        hint = f" The latest is {latest}." if latest else " The log is empty so far."
+        raise NotFound(f"There is no action {ref} on {scope.board.name}.{hint}",
+                       example="/action list all")
+    if len(found) > 1:
+        refs = " or ".join(cards.ref_of(a) for a in found)
+        raise UserError(f"Action {ref.number} appears {len(found)} times in the imported log: "
+                        f"say which, {refs}.", example=f"/action show {cards.ref_of(found[-1])}")
+    return found[0]
+
+
+def _card_reply(scope: Scope, action: Action, title: str, *extra: str, public: bool = True,
+                tone: Tone = Tone.SUCCESS) -> Reply:
+    return Reply(title=title, lines=tuple(extra), public=public, tone=tone,
+                 items=(cards.action_item(action, scope.board.timezone, scope.today),))
+
+
+def _no_change(action: Action, message: str) -> Reply:
+    return Reply(title=f"{cards.title_of(action)} {message}", lines=("Nothing was changed.",))
+
+
+def _resolve_due(scope: Scope, due: date | NextMeeting | None) -> date | None:
+    if not isinstance(due, NextMeeting):
+        return due
+    meeting = next_meeting(scope.session, scope.board.id, scope.now)
+    if meeting is None:
+        raise UserError("No meeting is scheduled, so “next meeting” has no date yet.",
+                        example="/board meeting add 5 May 2027 10:30")
+    return cards.local_date_of(meeting, scope.board.timezone)
+
+
+def _touch(action: Action, scope: Scope) -> None:
+    action.updated_at = scope.now
+
+
+def _mentions_as_initials(text: str, scope: Scope) -> str:
+    """Store ``<@U123>`` inside an action's text as the member's initials: stable and safe."""
+
+    def swap(m: re.Match[str]) -> str:
+        member = find_member(scope, OwnerRef(user_id=m.group(1)))
+        return f"@{member.initials}" if member else m.group(0)
+
+    return MENTION_RE.sub(swap, text)
+
+
+def add(cmd: AddAction, scope: Scope) -> Reply:
+    require_member(scope, "add actions")
+    owners, unknown = resolve_owners(scope, cmd.owners, strict=cmd.explicit_owners)
+    due = _resolve_due(scope, cmd.due)
+    text = _mentions_as_initials(cmd.text, scope)
+    number = allocate_action_number(scope.session, scope.board)
+    action = store.create_action(
+        scope.session, board_id=scope.board.id, number=number, text=text, status=Status.OPEN,
+        issued_on=scope.today, due_on=due, owners=owners, now=scope.now,
+    )
+    scope.record("action.added", action_id=action.id, text=text,
+                 owners=[o.label for o in owners], due=due.isoformat() if due else None)
+    notes = []
+    if not owners:
+        notes.append(f"No owner yet: assign one with /action assign {number} @MH")
+    for initials in unknown:
+        notes.append(f"{initials} is not a member of {scope.board.name} yet; kept as written. "
+                     f"Add them with /board member add {initials} Their Name")
+    return _card_reply(scope, action, f"Action {number} added", *notes)
+
+
+def decision(cmd: Decision, scope: Scope) -> Reply:
+    require_member(scope, "record decisions")
+    number = allocate_action_number(scope.session, scope.board)
+    action = store.create_action(
+        scope.session, board_id=scope.board.id, number=number, text=cmd.text,
+        status=Status.DECISION, issued_on=scope.today, due_on=None, owners=(), now=scope.now,
+    )
+    scope.record("decision.recorded", action_id=action.id, text=cmd.text)
+    return _card_reply(scope, action, f"Decision {number} recorded")
+
+
+def assign(cmd: Assign, scope: Scope) -> Reply:
+    action = load_action(scope, cmd.ref)
+    require_owner_or_manager(scope, action, "reassign it")
+    if action.status == Status.DECISION:
+        raise UserError(f"{cards.title_of(action)} is a decision; decisions have no owners.")
+    owners, _ = resolve_owners(scope, cmd.owners, strict=True)
+    before = [o.label for o in action.owners]
+    after = [o.label for o in owners]
+    if before == after:
+        return _no_change(action, f"already belongs to {', '.join(after)}.")
+    store.set_owners(action, owners)
+    _touch(action, scope)
+    scope.session.flush()
+    scope.record("action.assigned", action_id=action.id, before=before, after=after)
+    return _card_reply(scope, action, f"Action {cards.ref_of(action)} assigned to "
+                       f"{', '.join(after)}")
+
+
+def _require_outstanding(action: Action, doing: str) -> None:
+    if action.status == Status.DECISION:
+        raise UserError(f"{cards.title_of(action)} is a decision: there is nothing to {doing}.")
+    if action.status in (Status.CLOSED, Status.WITHDRAWN):
+        raise UserError(
+            f"Action {cards.ref_of(action)} is {action.status}. Reopen it first to {doing} it.",
+            example=f"/action reopen {cards.ref_of(action)}",
+        )
+
+
+def close(cmd: Close, scope: Scope) -> Reply:
+    action = load_action(scope, cmd.ref)
+    require_owner_or_manager(scope, action, "close it")
+    if action.status == Status.CLOSED:
+        return _no_change(action, "is already closed.")
+    _require_outstanding(action, "close")
+    before = action.status
+    action.status = Status.CLOSED.value
+    if cmd.note:
+        action.status_note = cmd.note
+    _touch(action, scope)
+    scope.record("action.closed", action_id=action.id, before=before, note=cmd.note)
+    return _card_reply(scope, action, f"Action {cards.ref_of(action)} closed")
+
+
+def reopen(cmd: Reopen, scope: Scope) -> Reply:
+    action = load_action(scope, cmd.ref)
+    require_owner_or_manager(scope, action, "reopen it")
+    if action.status == Status.DECISION:
+        raise UserError(f"{cards.title_of(action)} is a decision; it cannot be reopened.")
+    if action.status in (Status.OPEN, Status.ONGOING):
+        return _no_change(action, "is already open.")
+    before = action.status
+    action.status = Status.OPEN.value
+    action.deferred_meeting_id = None
+    action.deferred_label = None
+    if cmd.note:
+        action.status_note = cmd.note
+    _touch(action, scope)
+    scope.session.flush()
+    scope.record("action.reopened", action_id=action.id, before=before, note=cmd.note)
+    return _card_reply(scope, action, f"Action {cards.ref_of(action)} reopened")
+
+
+def update(cmd: Update, scope: Scope) -> Reply:
+    action = load_action(scope, cmd.ref)
+    require_member(scope, "update actions")
+    _require_outstanding(action, "update")
+    before = action.status
+    action.status = Status.ONGOING.value
+    action.deferred_meeting_id = None
+    action.deferred_label = None
+    action.status_note = cmd.note
+    _touch(action, scope)
+    scope.session.flush()
+    scope.record("action.updated", action_id=action.id, before=before, note=cmd.note)
+    return _card_reply(scope, action, f"Action {cards.ref_of(action)} updated: ongoing",
+                       public=False)
+
+
+def set_due(cmd: SetDue, scope: Scope) -> Reply:
+    action = load_action(scope, cmd.ref)
+    require_member(scope, "change due dates")
+    _require_outstanding(action, "change the due date of")
+    due = _resolve_due(scope, cmd.due)
+    before = action.due_on.isoformat() if action.due_on else None
+    action.due_on = due
+    _touch(action, scope)
+    scope.record("action.due_changed", action_id=action.id, before=before,
+                 after=due.isoformat() if due else None)
+    return _card_reply(scope, action, f"Action {cards.ref_of(action)} now due "
+                       f"{format_date(due) if due else 'no date'}", public=False)
+
+
+def defer(cmd: Defer, scope: Scope) -> Reply:
+    action = load_action(scope, cmd.ref)
+    require_member(scope, "defer actions")
+    _require_outstanding(action, "defer")
+    meeting = find_meeting(scope, cmd.to, upcoming_only=True)
+    before = action.status
+    action.status = Status.DEFERRED.value
+    action.deferred_meeting_id = meeting.id
+    action.deferred_meeting = meeting
+    action.deferred_label = None
+    _touch(action, scope)
+    scope.record("action.deferred", action_id=action.id, before=before, meeting_id=meeting.id,
+                 meeting_at=meeting.starts_at.isoformat())
+    return _card_reply(scope, action, f"Action {cards.ref_of(action)} deferred to the "
+                       f"{format_local(meeting.starts_at, scope.board.timezone)} meeting")
+
+
+def withdraw(cmd: Withdraw, scope: Scope) -> Reply:
+    action = load_action(scope, cmd.ref)
+    require_owner_or_manager(scope, action, "withdraw it")
+    if action.status == Status.WITHDRAWN:
+        return _no_change(action, "is already withdrawn.")
+    if action.status not in OUTSTANDING:
+        raise UserError(f"{cards.title_of(action)} is {action.status}; only open actions can be "
+                        "withdrawn.")
+    before = action.status
+    action.status = Status.WITHDRAWN.value
+    if cmd.reason:
+        action.status_note = cmd.reason
+    _touch(action, scope)
+    scope.record("action.withdrawn", action_id=action.id, before=before, reason=cmd.reason)
+    return _card_reply(scope, action, f"Action {cards.ref_of(action)} withdrawn")

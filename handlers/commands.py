@@ -1,0 +1,433 @@
+"""The command language, shared by every platform: text in, a plain command object out.
+
+``parse("action", "close 58 all done", today=…)`` → ``Close(ref=ActionRef(58), note="all done")``.
+Mistakes raise ``UserError`` with an example of the right form; nothing else escapes.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from datetime import date
+
+from handlers.dates import NextMeeting, parse_due
+from handlers.errors import UserError
+from handlers.owners import MENTION_RE, OwnerRef, convention_owners, owner_token
+from storage.models import Role
+
+
+@dataclass(frozen=True)
+class ActionRef:
+    """``58`` or, for an imported log that repeats a number, ``58b`` (the second 58)."""
+
+    number: int
+    copy: int | None = None
+
+    def __str__(self) -> str:
+        return f"{self.number}{chr(ord('a') + self.copy) if self.copy else ''}"
+
+
+# ---- /board -----------------------------------------------------------------------------
+@dataclass(frozen=True)
+class BoardSetup:
+    name: str
+
+
+@dataclass(frozen=True)
+class MemberAdd:
+    initials: str | None
+    name: str | None
+    role: Role | None
+    mention: OwnerRef | None = None
+
+
+@dataclass(frozen=True)
+class MemberRemove:
+    who: OwnerRef
+
+
+@dataclass(frozen=True)
+class MemberList:
+    pass
+
+
+@dataclass(frozen=True)
+class MeetingAdd:
+    when: str
+
+
+@dataclass(frozen=True)
+class MeetingList:
+    include_past: bool = False
+
+
+@dataclass(frozen=True)
+class MeetingMove:
+    which: str
+    to: str
+
+
+@dataclass(frozen=True)
+class MeetingCancel:
+    which: str
+
+
+@dataclass(frozen=True)
+class Settings:
+    key: str | None = None
+    value: str | None = None
+
+
+# ---- /action ----------------------------------------------------------------------------
+@dataclass(frozen=True)
+class AddAction:
+    text: str
+    owners: tuple[OwnerRef, ...] = ()
+    explicit_owners: bool = False
+    due: date | NextMeeting | None = None
+
+
+@dataclass(frozen=True)
+class Decision:
+    text: str
+
+
+@dataclass(frozen=True)
+class Assign:
+    ref: ActionRef
+    owners: tuple[OwnerRef, ...]
+
+
+@dataclass(frozen=True)
+class Close:
+    ref: ActionRef
+    note: str | None = None
+
+
+@dataclass(frozen=True)
+class Reopen:
+    ref: ActionRef
+    note: str | None = None
+
+
+@dataclass(frozen=True)
+class Update:
+    ref: ActionRef
+    note: str
+
+
+@dataclass(frozen=True)
+class SetDue:
+    ref: ActionRef
+    due: date | NextMeeting
+
+
+@dataclass(frozen=True)
+class Defer:
+    ref: ActionRef
+    to: str
+
+
+@dataclass(frozen=True)
+class Withdraw:
+    ref: ActionRef
+    reason: str | None = None
+
+
+@dataclass(frozen=True)
+class ListActions:
+    scope: str = "open"
+    owner: OwnerRef | None = None
+    page: int = 1
+
+
+@dataclass(frozen=True)
+class Show:
+    ref: ActionRef
+
+
+@dataclass(frozen=True)
+class Digest:
+    pass
+
+
+@dataclass(frozen=True)
+class Help:
+    topic: str | None = None
+    root: str = "action"
+    unknown: str | None = field(default=None)
+
+
+Command = (
+    BoardSetup | MemberAdd | MemberRemove | MemberList | MeetingAdd | MeetingList | MeetingMove
+    | MeetingCancel | Settings | AddAction | Decision | Assign | Close | Reopen | Update
+    | SetDue | Defer | Withdraw | ListActions | Show | Digest | Help
+)
+
+ACTION_VERBS = {
+    "add", "assign", "close", "done", "complete", "reopen", "update", "due", "defer",
+    "withdraw", "decision", "list", "show", "digest", "help",
+}
+BOARD_VERBS = {"setup", "member", "members", "meeting", "meetings", "settings", "help"}
+ROLES = {"chair": Role.CHAIR, "vice-chair": Role.VICE_CHAIR, "vicechair": Role.VICE_CHAIR,
+         "vice": Role.VICE_CHAIR, "secretary": Role.SECRETARY, "member": Role.MEMBER}
+_REF = re.compile(r"^#?(\d{1,7})([a-z])?$", re.I)
+_DUE_KEYWORD = re.compile(r"\s(by|due)\s+", re.I)
+
+
+def parse(root: str, text: str, *, today: date) -> Command:
+    """Parse the words after ``/action`` or ``/board``."""
+    text = text.strip()
+    verb, _, rest = text.partition(" ")
+    verb, rest = verb.lower(), rest.strip()
+    if root == "board":
+        return _parse_board(verb, rest)
+    return _parse_action(verb, rest, today)
+
+
+# ---- /action ----------------------------------------------------------------------------
+def _parse_action(verb: str, rest: str, today: date) -> Command:
+    if verb in ("", "help"):
+        return Help(topic=rest.lower() or None, root="action")
+    if verb == "add":
+        return _parse_add(rest, today)
+    if verb == "decision":
+        if not rest:
+            raise UserError("What was decided?", example="/action decision Adopt the new terms of reference")
+        return Decision(text=rest)
+    if verb == "assign":
+        ref, tail = _take_ref(rest, "assign", "/action assign 58 @MH")
+        owners = _owner_list(tail, "/action assign 58 @MH @RE")
+        return Assign(ref=ref, owners=owners)
+    if verb in ("close", "done", "complete"):
+        ref, tail = _take_ref(rest, verb, f"/action {verb} 58 letter sent")
+        return Close(ref=ref, note=tail or None)
+    if verb == "reopen":
+        ref, tail = _take_ref(rest, verb, "/action reopen 58")
+        return Reopen(ref=ref, note=tail or None)
+    if verb == "update":
+        ref, tail = _take_ref(rest, verb, "/action update 58 draft shared with LH")
+        if not tail:
+            raise UserError(f"Add a note saying where action {ref} has got to.",
+                            example=f"/action update {ref} draft shared with LH")
+        return Update(ref=ref, note=tail)
+    if verb == "due":
+        ref, tail = _take_ref(rest, verb, "/action due 58 5 May")
+        tail = re.sub(r"^(?:by|on)\s+", "", tail, flags=re.I)
+        due = parse_due(tail, today) if tail else None
+        if due is None:
+            raise UserError(
+                f"I can't read “{tail}” as a date." if tail else "Give the new due date.",
+                example=f"/action due {ref} end of March",
+            )
+        return SetDue(ref=ref, due=due)
+    if verb == "defer":
+        ref, tail = _take_ref(rest, verb, "/action defer 58 next meeting")
+        tail = re.sub(r"^(?:to|until)\s+", "", tail, flags=re.I)
+        if not tail:
+            raise UserError("Say which meeting to defer it to.",
+                            example=f"/action defer {ref} next meeting")
+        return Defer(ref=ref, to=tail)
+    if verb == "withdraw":
+        ref, tail = _take_ref(rest, verb, "/action withdraw 58 no longer needed")
+        return Withdraw(ref=ref, reason=tail or None)
+    if verb == "list":
+        return _parse_list(rest)
+    if verb == "show":
+        ref, _ = _take_ref(rest, verb, "/action show 58")
+        return Show(ref=ref)
+    if verb == "digest":
+        return Digest()
+    if _REF.match(verb):
+        raise UserError(f"Say what to do with action {verb}.", example=f"/action close {verb}")
+    raise UserError(
+        f"I don't know “/action {verb[:30]}”. I know: add, assign, close, reopen, update, due, "
+        "defer, withdraw, decision, list, show, digest, help.",
+        example="/action add MH to write to DfE by end of March",
+    )
+
+
+def _take_ref(rest: str, verb: str, example: str) -> tuple[ActionRef, str]:
+    first, _, tail = rest.partition(" ")
+    m = _REF.match(first)
+    if not first:
+        raise UserError(f"Which action? Give its number after {verb}.", example=example)
+    if not m:
+        raise UserError(f"“{first[:30]}” is not an action number.", example=example)
+    copy = ord(m.group(2).lower()) - ord("a") if m.group(2) else None
+    return ActionRef(int(m.group(1)), copy), tail.strip()
+
+
+def _owner_list(text: str, example: str) -> tuple[OwnerRef, ...]:
+    tokens = _tokens_with_mentions(text)
+    if not tokens:
+        raise UserError("Name at least one owner.", example=example)
+    owners = []
+    for token in tokens:
+        if token.lower() == "and" or token == ",":
+            continue
+        ref = owner_token(token.strip(","))
+        if ref is None:
+            raise UserError(f"“{token[:30]}” is not an owner: use initials or a mention.",
+                            example=example)
+        owners.append(ref)
+    if not owners:
+        raise UserError("Name at least one owner.", example=example)
+    return tuple(dict.fromkeys(owners))
+
+
+def _tokens_with_mentions(text: str) -> list[str]:
+    """Split on spaces, keeping a platform mention with a display name as one token."""
+    return re.findall(r"<@[^>]*>|\S+", text)
+
+
+_TRAILING_OWNER = re.compile(r"\s+(@[A-Za-z]{1,4}|@all|<@[A-Za-z0-9._:-]+(?:\|[^>]*)?>)\s*$", re.I)
+
+
+def _parse_add(rest: str, today: date) -> AddAction:
+    example = "/action add MH to write to DfE @MH by end of March"
+    if not rest:
+        raise UserError("What is the action?", example=example)
+    text = " " + rest
+    owners: list[OwnerRef] = []
+
+    def strip_trailing_owners(s: str) -> str:
+        while m := _TRAILING_OWNER.search(s):
+            ref = owner_token(m.group(1))
+            if ref is None:
+                break
+            owners.insert(0, ref)
+            s = s[: m.start()]
+        return s
+
+    text = strip_trailing_owners(text)
+    due: date | NextMeeting | None = None
+    keywords = list(_DUE_KEYWORD.finditer(text))
+    if keywords:
+        last = keywords[-1]
+        due = parse_due(text[last.end():], today)
+        if due is not None:
+            text = strip_trailing_owners(text[: last.start()])
+    text = text.strip()
+    if not text:
+        raise UserError("What is the action? Only owners or a date were given.", example=example)
+    for m in MENTION_RE.finditer(text):
+        owners.append(OwnerRef(user_id=m.group(1), mention_name=m.group(2) or None))
+    for m in re.finditer(r"(?<![\w@<])@([A-Za-z]{1,4})\b(?![\w.@-])", text):
+        ref = owner_token("@" + m.group(1))
+        if ref is not None:
+            owners.append(ref)
+    explicit = bool(owners)
+    if not owners:
+        owners = convention_owners(text)
+    return AddAction(text=text, owners=tuple(dict.fromkeys(owners)), explicit_owners=explicit,
+                     due=due)
+
+
+def _parse_list(rest: str) -> ListActions:
+    scope, owner, page = "open", None, 1
+    tokens = rest.split()
+    i = 0
+    while i < len(tokens):
+        word = tokens[i].lower()
+        if word in ("open", "all", "mine", "overdue", "closed", "decisions"):
+            scope = word
+        elif word == "page" and i + 1 < len(tokens) and tokens[i + 1].isdigit():
+            page = max(1, int(tokens[i + 1][:6]))
+            i += 1
+        elif (ref := owner_token(tokens[i])) is not None and (
+            tokens[i].startswith(("@", "<@")) or ref.initials
+        ):
+            owner, scope = ref, "owner"
+        else:
+            raise UserError(
+                f"I can't list “{tokens[i][:30]}”. Try open, all, mine, overdue, closed, "
+                "decisions or an owner's @initials.",
+                example="/action list overdue",
+            )
+        i += 1
+    return ListActions(scope=scope, owner=owner, page=page)
+
+
+# ---- /board -----------------------------------------------------------------------------
+def _parse_board(verb: str, rest: str) -> Command:
+    if verb in ("", "help"):
+        return Help(topic=rest.lower() or None, root="board")
+    if verb == "setup":
+        name = " ".join(rest.split())
+        if not name:
+            raise UserError("Give the board a name.", example="/board setup South East Adoption Board")
+        if len(name) > 200:
+            raise UserError("That name is too long: keep it under 200 characters.",
+                            example="/board setup South East Adoption Board")
+        return BoardSetup(name=name)
+    if verb in ("member", "members"):
+        sub, _, tail = rest.partition(" ")
+        return _parse_member(sub.lower(), tail.strip())
+    if verb in ("meeting", "meetings"):
+        sub, _, tail = rest.partition(" ")
+        return _parse_meeting(sub.lower(), tail.strip())
+    if verb == "settings":
+        key, _, value = rest.partition(" ")
+        return Settings(key=key.lower() or None, value=value.strip() or None)
+    raise UserError(
+        f"I don't know “/board {verb[:30]}”. I know: setup, member, meeting, settings, help.",
+        example="/board member add @mac MH Mac Heath chair",
+    )
+
+
+def _parse_member(sub: str, rest: str) -> Command:
+    example = "/board member add MH Mac Heath chair"
+    if sub in ("", "list"):
+        return MemberList()
+    if sub == "remove":
+        tokens = _tokens_with_mentions(rest)
+        ref = owner_token(tokens[0]) if len(tokens) == 1 else None
+        if ref is None or ref.everyone:
+            raise UserError("Say whom to remove, by initials or mention.",
+                            example="/board member remove MH")
+        return MemberRemove(who=ref)
+    if sub != "add":
+        raise UserError(f"I don't know “/board member {sub[:30]}”: use add, remove or list.",
+                        example=example)
+    tokens = _tokens_with_mentions(rest)
+    mention = None
+    if tokens and MENTION_RE.fullmatch(tokens[0]):
+        mention = owner_token(tokens.pop(0))
+    role = None
+    if len(tokens) >= 2 and " ".join(tokens[-2:]).lower() == "vice chair":
+        role = Role.VICE_CHAIR
+        del tokens[-2:]
+    elif tokens and tokens[-1].lower() in ROLES:
+        role = ROLES[tokens.pop().lower()]
+    initials = None
+    if tokens and re.fullmatch(r"@?[A-Z]{1,4}", tokens[0]):
+        initials = tokens.pop(0).lstrip("@")
+    name = " ".join(tokens) or None
+    if initials is None and name is None and mention is None:
+        raise UserError("Give the member's initials and name.", example=example)
+    if name and len(name) > 200:
+        raise UserError("That name is too long.", example=example)
+    return MemberAdd(initials=initials, name=name, role=role, mention=mention)
+
+
+def _parse_meeting(sub: str, rest: str) -> Command:
+    if sub in ("", "list"):
+        return MeetingList(include_past=rest.lower() in ("all", "past"))
+    if sub == "add":
+        if not rest:
+            raise UserError("When is the meeting?", example="/board meeting add 5 May 2027 10:30")
+        return MeetingAdd(when=rest)
+    if sub == "move":
+        parts = re.split(r"\s+to\s+", rest, maxsplit=1, flags=re.I)
+        if len(parts) != 2 or not parts[0] or not parts[1]:
+            raise UserError("Say which meeting and when it moves to.",
+                            example="/board meeting move 5 May 2027 to 12 May 2027 14:00")
+        return MeetingMove(which=parts[0], to=parts[1])
+    if sub == "cancel":
+        if not rest:
+            raise UserError("Say which meeting to cancel.",
+                            example="/board meeting cancel 5 May 2027")
+        return MeetingCancel(which=rest)
+    raise UserError(f"I don't know “/board meeting {sub[:30]}”: use add, list, move or cancel.",
+                    example="/board meeting add 5 May 2027 10:30")

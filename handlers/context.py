@@ -1,0 +1,31 @@
+"""Who typed a command, and where: the only facts handlers need from a chat platform."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+
+@dataclass(frozen=True)
+class Invocation:
+    """The neutral form of "someone typed this in that channel".
+
+    ``workspace`` is the Slack team or Teams tenant; ``channel`` the channel (or Teams
+    team/channel id). ``user_id`` is the platform's account id. The console sets
+    ``as_initials`` instead (its ``--as`` option) and has no account.
+    """
+
+    platform: str
+    workspace: str
+    channel: str
+    user_id: str | None = None
+    user_name: str | None = None
+    as_initials: str | None = None
+
+    @property
+    def is_console_operator(self) -> bool:
+        """The person at the local console with no ``--as``: they own the database file."""
+        return self.platform == "console" and self.as_initials is None
+
+
+CONSOLE_WORKSPACE = "local"
+CONSOLE_CHANNEL = "console"

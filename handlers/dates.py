@@ -1,0 +1,199 @@
+"""Dates as UK board members write them: "3/4" is 3 April, "end of March", "Q1", "next meeting".
+
+The only module that imports dateparser. Our own rules run first for what dateparser gets
+wrong or does not know; dateparser never sees a bare number ("58" would be the year 2058).
+"""
+
+from __future__ import annotations
+
+import calendar
+import re
+from dataclasses import dataclass
+from datetime import UTC, date, datetime, time, timedelta
+from functools import lru_cache
+from zoneinfo import ZoneInfo
+
+from dateparser.date import DateDataParser
+
+from handlers.errors import UserError
+
+DEFAULT_MEETING_TIME = time(10, 0)
+
+_SETTINGS = {
+    "DATE_ORDER": "DMY",
+    "PREFER_DATES_FROM": "future",
+    "RETURN_AS_TIMEZONE_AWARE": False,
+    "PREFER_DAY_OF_MONTH": "first",
+}
+
+MONTHS = {name.lower(): i for i, name in enumerate(calendar.month_name) if name}
+MONTHS.update({name.lower(): i for i, name in enumerate(calendar.month_abbr) if name})
+MONTHS["sept"] = 9
+
+_BARE_NUMBER = re.compile(r"^\s*#?\d+[a-z]?\s*$", re.I)
+_NEXT_MEETING = re.compile(r"^(?:the\s+)?next\s+(?:board\s+)?meeting$", re.I)
+_END_OF_MONTH = re.compile(r"^(?:the\s+)?end\s+of\s+(?:the\s+|this\s+)?month$", re.I)
+_END_OF_NAMED = re.compile(r"^(?:the\s+)?end\s+of\s+([a-z]+)(?:\s+(\d{4}))?$", re.I)
+_QUARTER = re.compile(r"^(?:end\s+of\s+)?q([1-4])(?:\s+(\d{4}))?$", re.I)
+_MONTH_ONLY = re.compile(r"^([a-z]+)(?:\s+(\d{4}))?$", re.I)
+_HAS_TIME = re.compile(r"\d{1,2}\s*[:.]\s*\d{2}|\d\s*(?:am|pm)\b|\bnoon\b|\bmidday\b", re.I)
+
+
+@dataclass(frozen=True)
+class NextMeeting:
+    """Due at (or deferred to) the board's next meeting, worked out against its calendar."""
+
+
+NEXT_MEETING = NextMeeting()
+
+
+def warm() -> None:
+    """Load dateparser's English data now, so the first command is not the slow one."""
+    _parser(date(2000, 1, 1)).get_date_data("1 January 2000")
+
+
+@lru_cache(maxsize=4)
+def _parser(today: date) -> DateDataParser:
+    base = datetime.combine(today, time(12, 0))
+    return DateDataParser(languages=["en"], settings=dict(_SETTINGS, RELATIVE_BASE=base))
+
+
+def today_in(tz: str, now: datetime) -> date:
+    return now.astimezone(ZoneInfo(tz)).date()
+
+
+def _last_day(year: int, month: int) -> date:
+    return date(year, month, calendar.monthrange(year, month)[1])
+
+
+def _future_month_end(month: int, year: str | None, today: date) -> date:
+    if year:
+        return _last_day(int(year), month)
+    candidate = _last_day(today.year, month)
+    return candidate if candidate >= today else _last_day(today.year + 1, month)
+
+
+def _own_rules(text: str, today: date) -> date | NextMeeting | None:
+    if _NEXT_MEETING.match(text):
+        return NEXT_MEETING
+    if _END_OF_MONTH.match(text):
+        return _last_day(today.year, today.month)
+    m = _END_OF_NAMED.match(text)
+    if m and m.group(1).lower() in MONTHS:
+        return _future_month_end(MONTHS[m.group(1).lower()], m.group(2), today)
+    if m and m.group(1).lower() in ("year", "the year"):
+        return date(today.year, 12, 31)
+    m = _QUARTER.match(text)
+    if m:
+        return _future_month_end(int(m.group(1)) * 3, m.group(2), today)
+    m = _MONTH_ONLY.match(text)
+    if m and m.group(1).lower() in MONTHS:
+        # "by April": by the end of April.
+        return _future_month_end(MONTHS[m.group(1).lower()], m.group(2), today)
+    return None
+
+
+def parse_due(text: str, today: date) -> date | NextMeeting | None:
+    """Read a due date, or None when the words are not a date at all (then they are text).
+
+    A date that has passed raises ``UserError``: an action cannot be due yesterday.
+    """
+    text = " ".join(text.split()).strip(" .,;")
+    if not text or _BARE_NUMBER.match(text) or len(text) > 60:
+        return None
+    found = _own_rules(text, today)
+    if found is None:
+        data = _parser(today).get_date_data(text)
+        if data.date_obj is None or data.parts == ("year",):
+            return None
+        found = data.date_obj.date()
+        if data.period == "month":
+            found = _last_day(found.year, found.month)
+    if isinstance(found, date) and found < today:
+        raise UserError(
+            f"{format_date(found)} is in the past. Give a due date from today on.",
+            example=f"by {format_date(today + timedelta(days=14))}",
+        )
+    return found
+
+
+def parse_meeting_time(text: str, tz: str, now: datetime) -> tuple[datetime, bool]:
+    """Read when a meeting is (past dates allowed: it was held). Returns (UTC time, time given).
+
+    Without a time of day the meeting is put at 10:00, and the caller says so.
+    """
+    text = " ".join(text.split()).strip(" .,;")
+    zone = ZoneInfo(tz)
+    today = now.astimezone(zone).date()
+    example = f"/board meeting add {format_date(today + timedelta(days=30))} 10:30"
+    if not text or _BARE_NUMBER.match(text) or len(text) > 60:
+        raise UserError(f"I can't read “{text}” as a date and time.", example=example)
+    data = _parser(today).get_date_data(text)
+    if data.date_obj is None or data.parts == ("year",):
+        raise UserError(f"I can't read “{text}” as a date and time.", example=example)
+    has_time = "time" in data.parts or bool(_HAS_TIME.search(text))
+    local = data.date_obj if has_time else datetime.combine(data.date_obj, DEFAULT_MEETING_TIME)
+    return to_utc(local.replace(tzinfo=None), tz, example=example), has_time
+
+
+def to_utc(local: datetime, tz: str, *, example: str | None = None) -> datetime:
+    """Board-local wall time to UTC; a time skipped when the clocks go forward is refused."""
+    zone = ZoneInfo(tz)
+    aware = local.replace(tzinfo=zone)
+    utc = aware.astimezone(UTC)
+    if utc.astimezone(zone).replace(tzinfo=None) != local:
+        raise UserError(
+            f"{local:%H:%M} does not exist on {format_date(local.date())}: "
+            "the clocks go forward that night.",
+            example=example,
+        )
+    return utc
+
+
+def format_date(d: date) -> str:
+    return f"{d.day} {calendar.month_name[d.month]} {d.year}"
+
+
+def format_month(d: date) -> str:
+    return f"{calendar.month_name[d.month]} {d.year}"
+
+
+def format_local(at: datetime, tz: str) -> str:
+    """'5 May 2027, 10:30' in the board's timezone."""
+    local = at.astimezone(ZoneInfo(tz))
+    return f"{format_date(local.date())}, {local:%H:%M}"
+
+
+def local_date(at: datetime, tz: str) -> date:
+    return at.astimezone(ZoneInfo(tz)).date()
+
+
+def is_timezone(name: str) -> bool:
+    try:
+        ZoneInfo(name)
+    except (KeyError, ValueError):
+        return False
+    return "/" in name or name == "UTC"
+
+
+def parse_meeting_ref(text: str, today: date) -> NextMeeting | tuple[date, str]:
+    """Which meeting someone means: "next meeting", "5 May 2027", or a month, "April 2027".
+
+    Returns NEXT_MEETING, or (date, "day") for a day, or (first of month, "month").
+    """
+    text = " ".join(text.split()).strip(" .,;")
+    example = "/action defer 58 next meeting"
+    if _NEXT_MEETING.match(text):
+        return NEXT_MEETING
+    m = _MONTH_ONLY.match(text)
+    if m and m.group(1).lower() in MONTHS:
+        end = _future_month_end(MONTHS[m.group(1).lower()], m.group(2), today)
+        if end < date(today.year, today.month, 1):
+            raise UserError(f"{format_month(end)} has passed.", example=example)
+        return end.replace(day=1), "month"
+    if not text or _BARE_NUMBER.match(text) or len(text) > 60:
+        raise UserError(f"I can't read “{text}” as a meeting.", example=example)
+    data = _parser(today).get_date_data(text)
+    if data.date_obj is None or data.parts == ("year",):
+        raise UserError(f"I can't read “{text}” as a meeting date.", example=example)
+    return data.date_obj.date(), "day"

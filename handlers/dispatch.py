@@ -1,0 +1,125 @@
+"""The one entry point every platform calls: command text in, a ``Reply`` out.
+
+It opens the command's transaction, finds the board bound to the channel and the person
+typing, routes to the module that owns the command, and turns every ``UserError`` into a
+friendly reply. Nothing typed makes it raise.
+"""
+
+from __future__ import annotations
+
+import logging
+import uuid
+from collections.abc import Callable
+from datetime import UTC, datetime
+from typing import Any
+
+from sqlalchemy.exc import IntegrityError, OperationalError
+from sqlalchemy.orm import Session
+
+from handlers import actions, boards, digest, listing, meetings, members
+from handlers.commands import (
+    AddAction, Assign, BoardSetup, Close, Command, Decision, Defer, Digest, Help, ListActions,
+    MeetingAdd, MeetingCancel, MeetingList, MeetingMove, MemberAdd, MemberList, MemberRemove,
+    Reopen, SetDue, Settings, Show, Update, Withdraw, parse,
+)
+from handlers.context import Invocation
+from handlers.dates import today_in
+from handlers.errors import UserError
+from handlers.help import help_reply
+from handlers.replies import Reply, Tone, error_reply
+from handlers.scope import Scope
+from storage.boards import board_for_channel
+from storage.members import member_by_identity, member_by_initials
+from storage.models import Board, Member
+from storage.uow import UnitOfWork
+
+log = logging.getLogger(__name__)
+
+ROUTES: dict[type, Callable[[Any, Scope], Reply]] = {
+    AddAction: actions.add,
+    Decision: actions.decision,
+    Assign: actions.assign,
+    Close: actions.close,
+    Reopen: actions.reopen,
+    Update: actions.update,
+    SetDue: actions.set_due,
+    Defer: actions.defer,
+    Withdraw: actions.withdraw,
+    ListActions: listing.list_actions,
+    Show: listing.show,
+    Digest: digest.digest,
+    MemberAdd: members.add,
+    MemberRemove: members.remove,
+    MemberList: members.list_members,
+    MeetingAdd: meetings.add,
+    MeetingList: meetings.list_meetings,
+    MeetingMove: meetings.move,
+    MeetingCancel: meetings.cancel,
+    Settings: boards.settings,
+}
+DEFAULT_TIMEZONE = "Europe/London"
+
+
+def split_line(line: str) -> tuple[str, str]:
+    """``/action close 58`` → ("action", "close 58"); the slash is optional."""
+    root, _, text = line.strip().partition(" ")
+    return root.lstrip("/").lower(), text.strip()
+
+
+def handle(
+    root: str,
+    text: str,
+    *,
+    invocation: Invocation,
+    uow: UnitOfWork,
+    now: datetime | None = None,
+) -> Reply:
+    """Run one command in one transaction and answer it. Never raises."""
+    now = now or datetime.now(UTC)
+    if root not in ("action", "board"):
+        return error_reply(f"Commands start with /action or /board, not “{root[:30]}”.",
+                           "/action help")
+    try:
+        with uow.transaction() as session:
+            return _run(root, text, session, invocation, now)
+    except UserError as err:
+        return error_reply(err.message, err.example)
+    except IntegrityError:
+        log.warning("conflict while handling %s command", root, exc_info=True)
+        return error_reply("Someone else changed the same thing at the same moment; nothing "
+                           "was changed. Please try again.")
+    except OperationalError:
+        log.exception("database unavailable while handling %s command", root)
+        return error_reply("The action log's database is not answering; nothing was changed. "
+                           "Please try again in a minute.")
+    except Exception:
+        incident = uuid.uuid4().hex[:8]
+        log.exception("unexpected error %s handling %s %r", incident, root, text[:200])
+        return Reply(title="Something went wrong on our side; nothing was changed.",
+                     lines=(f"Please tell your administrator: reference {incident}.",),
+                     tone=Tone.ERROR)
+
+
+def _run(root: str, text: str, session: Session, inv: Invocation, now: datetime) -> Reply:
+    board = board_for_channel(session, inv.platform, inv.workspace, inv.channel)
+    today = today_in(board.timezone if board else DEFAULT_TIMEZONE, now)
+    command: Command = parse(root, text, today=today)
+    if isinstance(command, Help):
+        return help_reply(command)
+    if isinstance(command, BoardSetup):
+        return boards.setup(command, session, inv, now)
+    if board is None:
+        raise UserError("This channel does not keep a board's action log yet. Set one up here "
+                        "(you become its secretary).", example="/board setup Adoption Board")
+    scope = Scope(session=session, board=board, invocation=inv,
+                  member=_who(session, board, inv), now=now,
+                  command_text=f"/{root} {text}"[:1000])
+    return ROUTES[type(command)](command, scope)
+
+
+def _who(session: Session, board: Board, inv: Invocation) -> Member | None:
+    if inv.as_initials is not None:
+        return member_by_initials(session, board.id, inv.as_initials)
+    if inv.user_id is not None:
+        return member_by_identity(session, board.id, inv.platform, inv.workspace, inv.user_id)
+    return None

@@ -1,0 +1,136 @@
+"""``/board member add|remove|list``, and turning typed owners into members."""
+
+from __future__ import annotations
+
+from handlers.commands import MemberAdd, MemberList, MemberRemove
+from handlers.errors import NotFound, UserError
+from handlers.owners import ALL, OwnerRef, initials_from_name
+from handlers.permissions import require_manager, require_member
+from handlers.replies import Reply, Tone
+from handlers.scope import Scope
+from storage import members as store
+from storage.actions import OwnerSpec
+from storage.models import MANAGER_ROLES, Member, Role
+
+
+def describe(member: Member) -> str:
+    return f"{member.initials} — {member.name} ({member.role})"
+
+
+def find_member(scope: Scope, ref: OwnerRef) -> Member | None:
+    if ref.user_id is not None:
+        inv = scope.invocation
+        return store.member_by_identity(scope.session, scope.board.id, inv.platform,
+                                        inv.workspace, ref.user_id)
+    if ref.initials is not None:
+        return store.member_by_initials(scope.session, scope.board.id, ref.initials)
+    return None
+
+
+def _not_a_member(scope: Scope, ref: OwnerRef) -> NotFound:
+    if ref.user_id is not None:
+        who = ref.mention_name or "That person"
+        return NotFound(f"{who} is not a member of {scope.board.name} yet.",
+                        example=f"/board member add <@{ref.user_id}> AB Their Name")
+    return NotFound(
+        f"No member of {scope.board.name} has the initials {ref.initials}. "
+        "See who is on the board with /board member list, or add them first.",
+        example=f"/board member add {ref.initials} Their Name",
+    )
+
+
+def resolve_owners(
+    scope: Scope, refs: tuple[OwnerRef, ...], *, strict: bool
+) -> tuple[list[OwnerSpec], list[str]]:
+    """Owners to store, and the initials kept verbatim because nobody has them (yet).
+
+    ``strict`` (owners typed with @ or a mention) refuses unknown people; the minutes
+    convention "KY to …" keeps unknown initials as written, as boards do.
+    """
+    specs: list[OwnerSpec] = []
+    unknown: list[str] = []
+    for ref in refs:
+        if ref.everyone:
+            specs.append(OwnerSpec(label=ALL))
+            continue
+        member = find_member(scope, ref)
+        if member is not None:
+            specs.append(OwnerSpec(label=member.initials, member_id=member.id))
+        elif strict or ref.initials is None:
+            raise _not_a_member(scope, ref)
+        else:
+            specs.append(OwnerSpec(label=ref.initials))
+            unknown.append(ref.initials)
+    unique = list({(s.label.upper()): s for s in specs}.values())
+    return unique, unknown
+
+
+def add(cmd: MemberAdd, scope: Scope) -> Reply:
+    require_manager(scope, "add members")
+    name = cmd.name or (cmd.mention.mention_name if cmd.mention else None)
+    initials = cmd.initials or (initials_from_name(name) if name else None)
+    if not initials:
+        raise UserError("Give the member's initials.", example="/board member add <@U123> MH Mac Heath")
+    member = store.member_by_initials(scope.session, scope.board.id, initials, include_removed=True)
+    if cmd.mention is not None and cmd.mention.user_id is not None:
+        linked = find_member(scope, cmd.mention)
+        if linked is not None and (member is None or linked.id != member.id):
+            raise UserError(f"That account is already linked to {linked.initials} on this board.",
+                            example=f"/board member remove {linked.initials}")
+    if member is None:
+        member = store.add_member(scope.session, scope.board.id, name=name or initials,
+                                  initials=initials, role=cmd.role or Role.MEMBER, now=scope.now)
+        verb = "Added"
+        scope.record("member.added", initials=member.initials, name=member.name, role=member.role)
+    else:
+        before = {"name": member.name, "role": member.role, "active": member.active}
+        if cmd.role is not None and cmd.role != member.role:
+            _guard_last_manager(scope, member, losing="their role")
+            member.role = cmd.role.value
+        if name:
+            member.name = name
+        member.active = True
+        verb = "Updated"
+        scope.record("member.updated", initials=member.initials, before=before,
+                     after={"name": member.name, "role": member.role, "active": True})
+    if cmd.mention is not None and cmd.mention.user_id is not None:
+        inv = scope.invocation
+        store.link_identity(scope.session, member, inv.platform, inv.workspace,
+                            cmd.mention.user_id)
+    return Reply(title=f"{verb} {describe(member)}", tone=Tone.SUCCESS)
+
+
+def _guard_last_manager(scope: Scope, member: Member, *, losing: str) -> None:
+    if member.role not in MANAGER_ROLES:
+        return
+    others = [m for m in store.managers(scope.session, scope.board.id) if m.id != member.id]
+    if not others:
+        raise UserError(
+            f"{member.initials} is the board's only chair, vice-chair or secretary, so cannot "
+            f"lose {losing}: make someone else secretary first.",
+            example="/board member add RE Rebecca Eligon secretary",
+        )
+
+
+def remove(cmd: MemberRemove, scope: Scope) -> Reply:
+    require_manager(scope, "remove members")
+    member = find_member(scope, cmd.who)
+    if member is None:
+        raise _not_a_member(scope, cmd.who)
+    _guard_last_manager(scope, member, losing="their place")
+    member.active = False
+    scope.record("member.removed", initials=member.initials, name=member.name)
+    return Reply(
+        title=f"Removed {member.initials} ({member.name}) from {scope.board.name}",
+        lines=("Their actions keep their initials as owner until reassigned.",),
+        tone=Tone.SUCCESS,
+    )
+
+
+def list_members(cmd: MemberList, scope: Scope) -> Reply:
+    require_member(scope, "see the member list")
+    people = store.active_members(scope.session, scope.board.id)
+    if not people:
+        return Reply(title=f"{scope.board.name} has no members yet",
+                     lines=("Add one with /board member add MH Mac Heath chair",))
+    return Reply(title=f"Members of {scope.board.name}", lines=tuple(describe(m) for m in people))

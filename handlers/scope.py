@@ -1,0 +1,46 @@
+"""What every board command runs within: one transaction, one board, one person, one moment."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date, datetime
+
+from sqlalchemy.orm import Session
+
+from handlers.context import Invocation
+from handlers.dates import today_in
+from storage.history import Actor, record
+from storage.models import MANAGER_ROLES, Board, Member
+
+
+@dataclass
+class Scope:
+    session: Session
+    board: Board
+    invocation: Invocation
+    member: Member | None
+    now: datetime
+    command_text: str
+
+    @property
+    def today(self) -> date:
+        return today_in(self.board.timezone, self.now)
+
+    @property
+    def is_manager(self) -> bool:
+        """Chair, vice-chair, secretary, or the operator at the local console."""
+        if self.invocation.is_console_operator:
+            return True
+        return self.member is not None and self.member.role in MANAGER_ROLES
+
+    @property
+    def actor(self) -> Actor:
+        if self.member is not None:
+            return Actor(label=self.member.initials, platform=self.invocation.platform,
+                          member_id=self.member.id)
+        label = self.invocation.user_name or self.invocation.user_id or "console operator"
+        return Actor(label=label, platform=self.invocation.platform)
+
+    def record(self, kind: str, *, action_id: int | None = None, **data: object) -> None:
+        record(self.session, board_id=self.board.id, kind=kind, actor=self.actor, at=self.now,
+               action_id=action_id, command=self.command_text, **data)

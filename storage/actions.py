@@ -1,0 +1,154 @@
+"""Queries about actions: one by number, or a page of them. Nothing loads a whole log."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from datetime import date, datetime
+
+from sqlalchemy import Select, func, or_, select
+from sqlalchemy.orm import Session
+
+from storage.models import OUTSTANDING, Action, ActionOwner, Status
+
+PAGE_SIZE = 25
+
+
+@dataclass(frozen=True)
+class OwnerSpec:
+    """What to store as one owner: a member, or a label kept verbatim ("All", "KY")."""
+
+    label: str
+    member_id: int | None = None
+
+
+def actions_numbered(session: Session, board_id: int, number: int) -> list[Action]:
+    return list(
+        session.scalars(
+            select(Action)
+            .where(Action.board_id == board_id, Action.number == number)
+            .order_by(Action.copy)
+        )
+    )
+
+
+def create_action(
+    session: Session,
+    *,
+    board_id: int,
+    number: int,
+    text: str,
+    status: Status,
+    issued_on: date,
+    due_on: date | None,
+    owners: Iterable[OwnerSpec],
+    now: datetime,
+    copy: int = 0,
+    issued_precision: str = "day",
+    imported: bool = False,
+) -> Action:
+    action = Action(
+        board_id=board_id,
+        number=number,
+        copy=copy,
+        text=text,
+        status=status.value,
+        issued_on=issued_on,
+        issued_precision=issued_precision,
+        due_on=due_on,
+        imported=imported,
+        created_at=now,
+        updated_at=now,
+    )
+    set_owners(action, owners)
+    session.add(action)
+    session.flush()
+    return action
+
+
+def set_owners(action: Action, owners: Iterable[OwnerSpec]) -> None:
+    action.owners = [
+        ActionOwner(position=i, member_id=o.member_id, label=o.label, label_key=o.label.upper())
+        for i, o in enumerate(owners)
+    ]
+
+
+def _filtered(
+    board_id: int,
+    *,
+    statuses: Sequence[str] | None,
+    owner_member_id: int | None = None,
+    owner_label: str | None = None,
+    include_everyone: bool = False,
+    due_before: date | None = None,
+) -> Select[tuple[Action]]:
+    query = select(Action).where(Action.board_id == board_id)
+    if statuses is not None:
+        query = query.where(Action.status.in_(list(statuses)))
+    if owner_member_id is not None or owner_label is not None:
+        conditions = []
+        if owner_member_id is not None:
+            conditions.append(ActionOwner.member_id == owner_member_id)
+        if owner_label is not None:
+            conditions.append(ActionOwner.label_key == owner_label.upper())
+        if include_everyone:
+            conditions.append(ActionOwner.label_key == "ALL")
+        owned = select(ActionOwner.action_id).where(or_(*conditions))
+        query = query.where(Action.id.in_(owned))
+    if due_before is not None:
+        query = query.where(Action.due_on.is_not(None), Action.due_on < due_before)
+    return query
+
+
+def page_of_actions(
+    session: Session,
+    board_id: int,
+    *,
+    page: int,
+    page_size: int = PAGE_SIZE,
+    **filters: object,
+) -> tuple[list[Action], int]:
+    """One page, newest number first, and the total that matched."""
+    query = _filtered(board_id, **filters)  # type: ignore[arg-type]
+    total = session.scalar(select(func.count()).select_from(query.subquery())) or 0
+    rows = session.scalars(
+        query.order_by(Action.number.desc(), Action.copy.desc())
+        .offset((page - 1) * page_size)
+        .limit(page_size)
+    )
+    return list(rows), total
+
+
+def outstanding_statuses() -> list[str]:
+    return [s.value for s in OUTSTANDING]
+
+
+def changed_since(
+    session: Session, board_id: int, statuses: Sequence[str], since: datetime, limit: int
+) -> list[Action]:
+    return list(
+        session.scalars(
+            select(Action)
+            .where(
+                Action.board_id == board_id,
+                Action.status.in_(list(statuses)),
+                Action.updated_at >= since,
+            )
+            .order_by(Action.number.desc())
+            .limit(limit)
+        )
+    )
+
+
+def deferred_to(session: Session, board_id: int, meeting_id: int) -> list[Action]:
+    return list(
+        session.scalars(
+            select(Action)
+            .where(
+                Action.board_id == board_id,
+                Action.status == Status.DEFERRED.value,
+                Action.deferred_meeting_id == meeting_id,
+            )
+            .order_by(Action.number.desc())
+        )
+    )

@@ -1,0 +1,92 @@
+"""Queries about boards and the channels bound to them."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from sqlalchemy import select, update
+from sqlalchemy.orm import Session
+
+from storage.models import Board, ChannelBinding
+
+
+def name_key(name: str) -> str:
+    return " ".join(name.split()).casefold()
+
+
+def board_for_channel(session: Session, platform: str, workspace: str, channel: str) -> Board | None:
+    return session.scalar(
+        select(Board)
+        .join(ChannelBinding, ChannelBinding.board_id == Board.id)
+        .where(
+            ChannelBinding.platform == platform,
+            ChannelBinding.workspace == workspace,
+            ChannelBinding.channel == channel,
+        )
+    )
+
+
+def board_by_name(session: Session, name: str) -> Board | None:
+    return session.scalar(select(Board).where(Board.name_key == name_key(name)))
+
+
+def create_board(session: Session, name: str, *, now: datetime, timezone: str) -> Board:
+    board = Board(
+        name=" ".join(name.split()),
+        name_key=name_key(name),
+        timezone=timezone,
+        last_action_number=0,
+        settings={},
+        created_at=now,
+    )
+    session.add(board)
+    session.flush()
+    return board
+
+
+def bind_channel(
+    session: Session, board: Board, platform: str, workspace: str, channel: str, *, now: datetime
+) -> None:
+    """Point a channel at a board, replacing whatever it pointed at before."""
+    binding = session.scalar(
+        select(ChannelBinding).where(
+            ChannelBinding.platform == platform,
+            ChannelBinding.workspace == workspace,
+            ChannelBinding.channel == channel,
+        )
+    )
+    if binding is None:
+        session.add(
+            ChannelBinding(
+                board_id=board.id,
+                platform=platform,
+                workspace=workspace,
+                channel=channel,
+                created_at=now,
+            )
+        )
+    else:
+        binding.board_id = board.id
+    session.flush()
+
+
+def channels_of(session: Session, board: Board) -> list[ChannelBinding]:
+    return list(
+        session.scalars(select(ChannelBinding).where(ChannelBinding.board_id == board.id))
+    )
+
+
+def allocate_action_number(session: Session, board: Board) -> int:
+    """The board's next action number, race-safe across processes.
+
+    The UPDATE takes the board row's write lock until the transaction ends, so concurrent
+    adders queue and get consecutive numbers; a rolled-back add gives its number back.
+    """
+    number = session.execute(
+        update(Board)
+        .where(Board.id == board.id)
+        .values(last_action_number=Board.last_action_number + 1)
+        .returning(Board.last_action_number)
+    ).scalar_one()
+    board.last_action_number = number
+    return number

@@ -1,0 +1,65 @@
+"""The history of every change: written in the same transaction as the change itself."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session
+
+from storage.models import Event
+
+
+@dataclass(frozen=True)
+class Actor:
+    """Who made a change, as history records it."""
+
+    label: str
+    platform: str
+    member_id: int | None = None
+
+
+def record(
+    session: Session,
+    *,
+    board_id: int,
+    kind: str,
+    actor: Actor,
+    at: datetime,
+    action_id: int | None = None,
+    command: str | None = None,
+    **data: Any,
+) -> Event:
+    event = Event(
+        board_id=board_id,
+        action_id=action_id,
+        at=at,
+        kind=kind,
+        actor_member_id=actor.member_id,
+        actor_label=actor.label,
+        platform=actor.platform,
+        command=command,
+        data=data,
+    )
+    session.add(event)
+    return event
+
+
+def events_of_action(session: Session, action_id: int, limit: int = 20) -> tuple[list[Event], int]:
+    """The latest events of one action, oldest first, and how many there are in all."""
+    total = session.scalar(select(func.count()).where(Event.action_id == action_id)) or 0
+    rows = list(
+        session.scalars(
+            select(Event)
+            .where(Event.action_id == action_id)
+            .order_by(Event.at.desc(), Event.id.desc())
+            .limit(limit)
+        )
+    )
+    return rows[::-1], total
+
+
+def last_change_at(session: Session, board_id: int) -> datetime | None:
+    return session.scalar(select(func.max(Event.at)).where(Event.board_id == board_id))

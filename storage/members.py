@@ -1,0 +1,92 @@
+"""Queries about a board's members and the chat accounts linked to them."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from storage.models import MANAGER_ROLES, Member, MemberIdentity, Role
+
+
+def member_by_initials(
+    session: Session, board_id: int, initials: str, *, include_removed: bool = False
+) -> Member | None:
+    query = select(Member).where(
+        Member.board_id == board_id, Member.initials_key == initials.upper()
+    )
+    if not include_removed:
+        query = query.where(Member.active.is_(True))
+    return session.scalar(query)
+
+
+def member_by_identity(
+    session: Session, board_id: int, platform: str, workspace: str, user_id: str
+) -> Member | None:
+    return session.scalar(
+        select(Member)
+        .join(MemberIdentity, MemberIdentity.member_id == Member.id)
+        .where(
+            Member.board_id == board_id,
+            Member.active.is_(True),
+            MemberIdentity.platform == platform,
+            MemberIdentity.workspace == workspace,
+            MemberIdentity.user_id == user_id,
+        )
+    )
+
+
+def active_members(session: Session, board_id: int) -> list[Member]:
+    return list(
+        session.scalars(
+            select(Member)
+            .where(Member.board_id == board_id, Member.active.is_(True))
+            .order_by(Member.initials_key)
+        )
+    )
+
+
+def managers(session: Session, board_id: int) -> list[Member]:
+    return list(
+        session.scalars(
+            select(Member).where(
+                Member.board_id == board_id,
+                Member.active.is_(True),
+                Member.role.in_([r.value for r in MANAGER_ROLES]),
+            )
+        )
+    )
+
+
+def add_member(
+    session: Session, board_id: int, *, name: str, initials: str, role: Role, now: datetime
+) -> Member:
+    member = Member(
+        board_id=board_id,
+        name=name,
+        initials=initials.upper(),
+        initials_key=initials.upper(),
+        role=role.value,
+        active=True,
+        created_at=now,
+    )
+    session.add(member)
+    session.flush()
+    return member
+
+
+def link_identity(
+    session: Session, member: Member, platform: str, workspace: str, user_id: str
+) -> None:
+    """Link (or re-link) a chat account; one account per platform per member."""
+    for identity in member.identities:
+        if identity.platform == platform:
+            identity.workspace = workspace
+            identity.user_id = user_id
+            break
+    else:
+        member.identities.append(
+            MemberIdentity(platform=platform, workspace=workspace, user_id=user_id)
+        )
+    session.flush()

@@ -10,10 +10,10 @@ from collections.abc import Iterable
 from datetime import UTC, datetime
 from typing import TextIO
 
+from bot.render_text import render
 from handlers.boards import found_board
 from handlers.context import CONSOLE_CHANNEL, CONSOLE_WORKSPACE, Invocation
 from handlers.dispatch import handle, split_line
-from bot.render_text import render
 from storage.boards import bind_channel, board_by_name, board_for_channel
 from storage.uow import UnitOfWork
 

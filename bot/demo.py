@@ -36,7 +36,8 @@ def _script(now: datetime) -> list[tuple[int, str, str]]:
                    "next week"),
         (75, "MH", "/action add JB and MS to share contact details for anti-racist practice "
                    "training"),
-        (75, "RE", "/action add Terms of reference to be finalised and uploaded @RE due in 3 weeks"),
+        (75, "RE", "/action add Terms of reference to be finalised and uploaded @RE "
+                   "due in 3 weeks"),
         (75, "LH", "/action decision Regional fostering website paused until the care review"),
         (40, "RE", "/action close 3 uploaded to the SESLIP website"),
         (30, "KY", "/action add KY to circulate the PLO working group report by end of month"),

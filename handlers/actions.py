@@ -11,7 +11,16 @@ from datetime import date
 
 from handlers import cards
 from handlers.commands import (
-    ActionRef, AddAction, Assign, Close, Decision, Defer, Reopen, SetDue, Update, Withdraw,
+    ActionRef,
+    AddAction,
+    Assign,
+    Close,
+    Decision,
+    Defer,
+    Reopen,
+    SetDue,
+    Update,
+    Withdraw,
 )
 from handlers.dates import NextMeeting, format_date, format_local
 from handlers.errors import NotFound, UserError

@@ -106,7 +106,8 @@ def settings(cmd: Settings, scope: Scope) -> Reply:
     require_manager(scope, "change settings")
     if cmd.key not in SETTING_KEYS:
         raise UserError(f"There is no setting “{cmd.key[:30]}”. Settings: "
-                        f"{', '.join(SETTING_KEYS)}.", example="/board settings timezone Europe/London")
+                        f"{', '.join(SETTING_KEYS)}.",
+                        example="/board settings timezone Europe/London")
     if not cmd.value:
         raise UserError(f"Give the new {cmd.key}.", example=f"/board settings {cmd.key} …")
     if cmd.key == "timezone":

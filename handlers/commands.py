@@ -193,7 +193,8 @@ def _parse_action(verb: str, rest: str, today: date) -> Command:
         return _parse_add(rest, today)
     if verb == "decision":
         if not rest:
-            raise UserError("What was decided?", example="/action decision Adopt the new terms of reference")
+            raise UserError("What was decided?",
+                            example="/action decision Adopt the new terms of reference")
         return Decision(text=rest)
     if verb == "assign":
         ref, tail = _take_ref(rest, "assign", "/action assign 58 @MH")
@@ -356,7 +357,8 @@ def _parse_board(verb: str, rest: str) -> Command:
     if verb == "setup":
         name = " ".join(rest.split())
         if not name:
-            raise UserError("Give the board a name.", example="/board setup South East Adoption Board")
+            raise UserError("Give the board a name.",
+                            example="/board setup South East Adoption Board")
         if len(name) > 200:
             raise UserError("That name is too long: keep it under 200 characters.",
                             example="/board setup South East Adoption Board")

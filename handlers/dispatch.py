@@ -18,9 +18,30 @@ from sqlalchemy.orm import Session
 
 from handlers import actions, boards, digest, listing, meetings, members
 from handlers.commands import (
-    AddAction, Assign, BoardSetup, Close, Command, Decision, Defer, Digest, Help, ListActions,
-    MeetingAdd, MeetingCancel, MeetingList, MeetingMove, MemberAdd, MemberList, MemberRemove,
-    Reopen, SetDue, Settings, Show, Update, Withdraw, parse,
+    AddAction,
+    Assign,
+    BoardSetup,
+    Close,
+    Command,
+    Decision,
+    Defer,
+    Digest,
+    Help,
+    ListActions,
+    MeetingAdd,
+    MeetingCancel,
+    MeetingList,
+    MeetingMove,
+    MemberAdd,
+    MemberList,
+    MemberRemove,
+    Reopen,
+    SetDue,
+    Settings,
+    Show,
+    Update,
+    Withdraw,
+    parse,
 )
 from handlers.context import Invocation
 from handlers.dates import today_in

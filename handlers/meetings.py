@@ -6,8 +6,14 @@ from datetime import date, datetime, time, timedelta
 
 from handlers.commands import MeetingAdd, MeetingCancel, MeetingList, MeetingMove
 from handlers.dates import (
-    NextMeeting, format_date, format_local, format_month, local_date, parse_meeting_ref,
-    parse_meeting_time, to_utc,
+    NextMeeting,
+    format_date,
+    format_local,
+    format_month,
+    local_date,
+    parse_meeting_ref,
+    parse_meeting_time,
+    to_utc,
 )
 from handlers.errors import NotFound
 from handlers.permissions import require_manager, require_member

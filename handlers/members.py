@@ -70,7 +70,8 @@ def add(cmd: MemberAdd, scope: Scope) -> Reply:
     name = cmd.name or (cmd.mention.mention_name if cmd.mention else None)
     initials = cmd.initials or (initials_from_name(name) if name else None)
     if not initials:
-        raise UserError("Give the member's initials.", example="/board member add <@U123> MH Mac Heath")
+        raise UserError("Give the member's initials.",
+                        example="/board member add <@U123> MH Mac Heath")
     member = store.member_by_initials(scope.session, scope.board.id, initials, include_removed=True)
     if cmd.mention is not None and cmd.mention.user_id is not None:
         linked = find_member(scope, cmd.mention)

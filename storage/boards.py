@@ -14,7 +14,9 @@ def name_key(name: str) -> str:
     return " ".join(name.split()).casefold()
 
 
-def board_for_channel(session: Session, platform: str, workspace: str, channel: str) -> Board | None:
+def board_for_channel(
+    session: Session, platform: str, workspace: str, channel: str
+) -> Board | None:
     return session.scalar(
         select(Board)
         .join(ChannelBinding, ChannelBinding.board_id == Board.id)

@@ -12,6 +12,7 @@ from handlers.dates import format_local, is_timezone
 from handlers.errors import UserError
 from handlers.owners import initials_from_name
 from handlers.permissions import require_manager, require_member
+from handlers.policy import POLICY_KEYS, apply_setting, describe, policy_of
 from handlers.replies import Field, Reply, Tone
 from handlers.scope import Scope
 from storage import boards as store
@@ -21,7 +22,7 @@ from storage.members import active_members, add_member, link_identity, member_by
 from storage.models import Board, Member, Role
 
 DEFAULT_TIMEZONE = "Europe/London"
-SETTING_KEYS = ("name", "timezone")
+SETTING_KEYS = ("name", "timezone", *POLICY_KEYS)
 
 
 def setup(cmd: BoardSetup, session: Session, inv: Invocation, now: datetime) -> Reply:
@@ -100,8 +101,11 @@ def settings(cmd: Settings, scope: Scope) -> Reply:
                 Field("Actions numbered so far", str(board.last_action_number)),
                 Field("Next meeting",
                       format_local(upcoming.starts_at, board.timezone) if upcoming else "none"),
+                *(Field(key.capitalize(), describe(policy_of(board.settings), key))
+                  for key in POLICY_KEYS),
             ),
-            lines=("Change one with /board settings timezone Europe/London",),
+            footer="Change one with /board settings <name> <value>, e.g. "
+                   "/board settings reminders 5,1",
         )
     require_manager(scope, "change settings")
     if cmd.key not in SETTING_KEYS:
@@ -110,6 +114,13 @@ def settings(cmd: Settings, scope: Scope) -> Reply:
                         example="/board settings timezone Europe/London")
     if not cmd.value:
         raise UserError(f"Give the new {cmd.key}.", example=f"/board settings {cmd.key} …")
+    if cmd.key in POLICY_KEYS:
+        settings = dict(board.settings or {})
+        before, after = apply_setting(settings, cmd.key, cmd.value)
+        board.settings = settings
+        scope.record("board.settings_changed", key=cmd.key, before=before, after=after)
+        return Reply(title=f"{cmd.key.capitalize()} changed from {before} to {after}",
+                     tone=Tone.SUCCESS)
     if cmd.key == "timezone":
         if not is_timezone(cmd.value):
             raise UserError(f"“{cmd.value[:40]}” is not a timezone I know.",

@@ -142,7 +142,10 @@ class MemberIdentity(Base):
 
 class Meeting(Base):
     __tablename__ = "meetings"
-    __table_args__ = (Index("ix_meetings_board_starts", "board_id", "starts_at"),)
+    __table_args__ = (
+        Index("ix_meetings_board_starts", "board_id", "starts_at"),
+        Index("ix_meetings_starts", "starts_at"),
+    )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     board_id: Mapped[int] = mapped_column(ForeignKey("boards.id", ondelete="CASCADE"))
@@ -163,6 +166,7 @@ class Action(Base):
         UniqueConstraint("board_id", "number", "copy"),
         Index("ix_actions_board_status_number", "board_id", "status", "number"),
         Index("ix_actions_board_due", "board_id", "due_on"),
+        Index("ix_actions_status_due", "status", "due_on"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -235,3 +239,40 @@ class Event(Base):
     platform: Mapped[str] = mapped_column(String(20))
     command: Mapped[str | None] = mapped_column(Text, nullable=True)
     data: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
+
+
+class Send(Base):
+    """The send ledger: one row per message unit the scheduler owes somebody.
+
+    ``key`` names what, whom and which slot, so claiming it (a unique insert) is how several
+    schedulers agree that each reminder, chase or digest goes out once.
+    """
+
+    __tablename__ = "sends"
+    __table_args__ = (
+        Index("ix_sends_action_kind", "action_id", "kind"),
+        Index("ix_sends_board_slot", "board_id", "slot_at"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    key: Mapped[str] = mapped_column(String(255), unique=True)
+    kind: Mapped[str] = mapped_column(String(20))
+    board_id: Mapped[int] = mapped_column(ForeignKey("boards.id", ondelete="CASCADE"))
+    recipient: Mapped[str] = mapped_column(String(100))
+    member_id: Mapped[int | None] = mapped_column(
+        ForeignKey("members.id", ondelete="SET NULL"), nullable=True
+    )
+    action_id: Mapped[int | None] = mapped_column(
+        ForeignKey("actions.id", ondelete="CASCADE"), nullable=True
+    )
+    meeting_id: Mapped[int | None] = mapped_column(
+        ForeignKey("meetings.id", ondelete="CASCADE"), nullable=True
+    )
+    slot_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    status: Mapped[str] = mapped_column(String(20))
+    claimed_by: Mapped[str | None] = mapped_column(String(100), nullable=True)
+    claimed_at: Mapped[datetime | None] = mapped_column(UTCDateTime, nullable=True)
+    attempts: Mapped[int] = mapped_column(Integer, default=0)
+    next_attempt_at: Mapped[datetime | None] = mapped_column(UTCDateTime, nullable=True)
+    sent_at: Mapped[datetime | None] = mapped_column(UTCDateTime, nullable=True)
+    detail: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)

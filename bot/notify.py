@@ -1,0 +1,50 @@
+"""Delivery of scheduled messages: one notifier per platform, chosen by where a board lives.
+
+The scheduler hands over an ``Outgoing`` (neutral reply + addresses); a notifier renders it for
+its platform. A failure raises, and the send ledger retries the message on a later tick.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Protocol, TextIO
+
+from bot.render_text import render
+from handlers.reminders import Outgoing
+
+
+class DeliveryError(Exception):
+    """The message could not be delivered now; the ledger will retry it later."""
+
+
+class Notifier(Protocol):
+    def deliver(self, message: Outgoing) -> None: ...
+
+
+class ConsoleNotifier:
+    """Prints messages for boards kept at the console: there, printing is delivery."""
+
+    def __init__(self, stream: TextIO) -> None:
+        self.stream = stream
+
+    def deliver(self, message: Outgoing) -> None:
+        who = "the board's channel" if message.recipient == "channel" else message.recipient
+        self.stream.write(f"[{message.kind} to {who} on {message.board.name}]\n")
+        self.stream.write(render(message.reply) + "\n\n")
+        self.stream.flush()
+
+
+class Delivery:
+    """Routes each message to the notifier of each platform its board is bound to."""
+
+    def __init__(self, notifiers: Mapping[str, Notifier]) -> None:
+        self.notifiers = dict(notifiers)
+
+    def deliver(self, message: Outgoing, platforms: set[str]) -> None:
+        usable = [self.notifiers[p] for p in sorted(platforms) if p in self.notifiers]
+        if not usable:
+            where = ", ".join(sorted(platforms)) or "no channel at all"
+            raise DeliveryError(f"{message.board.name} is bound to {where}; no notifier is "
+                                "configured for it")
+        for notifier in usable:
+            notifier.deliver(message)

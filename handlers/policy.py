@@ -1,0 +1,102 @@
+"""A board's reminder policy: the defaults every board starts with, changeable per board
+with ``/board settings reminders 5,1`` and friends."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from datetime import time, timedelta
+from typing import Any
+
+from handlers.errors import UserError
+
+
+@dataclass(frozen=True)
+class Policy:
+    reminder_days: tuple[int, ...] = (5, 1)
+    digest_days: int | None = 2
+    send_time: time = time(9, 0)
+    chase_interval_days: int | None = 7
+    escalate_from_chase: int | None = 4
+    grace: timedelta = timedelta(hours=12)
+
+
+DEFAULT = Policy()
+
+POLICY_KEYS = {
+    "reminders": "working days before each meeting that owners are reminded, e.g. 5,1 or off",
+    "digest": "working days before each meeting that the digest is posted, e.g. 2 or off",
+    "time": "time of day reminders, chases and the digest go out, e.g. 09:00",
+    "chase": "days between chases of an overdue action, e.g. 7 or off",
+    "escalate": "from which chase the chair is told as well, e.g. 4 or off",
+    "grace": "hours a missed send may still go out late, e.g. 12",
+}
+
+
+def policy_of(settings: dict[str, Any] | None) -> Policy:
+    """The policy stored in a board's settings, defaults filling what is not set."""
+    s = settings or {}
+    send_time = time.fromisoformat(s["time"]) if "time" in s else DEFAULT.send_time
+    return Policy(
+        reminder_days=tuple(s.get("reminders", DEFAULT.reminder_days)),
+        digest_days=s.get("digest", DEFAULT.digest_days),
+        send_time=send_time,
+        chase_interval_days=s.get("chase", DEFAULT.chase_interval_days),
+        escalate_from_chase=s.get("escalate", DEFAULT.escalate_from_chase),
+        grace=timedelta(hours=s.get("grace", DEFAULT.grace.total_seconds() // 3600)),
+    )
+
+
+def _whole(value: str, key: str, low: int, high: int, *, allow_off: bool) -> int | None:
+    if allow_off and value.lower() in ("off", "none", "no", "0"):
+        return None
+    if not value.isdigit() or not low <= int(value) <= high:
+        off = " or off" if allow_off else ""
+        raise UserError(f"{key} takes a whole number from {low} to {high}{off}.",
+                        example=f"/board settings {key} {low if low > 1 else 2}")
+    return int(value)
+
+
+def apply_setting(settings: dict[str, Any], key: str, value: str) -> tuple[str, str]:
+    """Store one policy setting; returns (before, after) as people read them."""
+    before = describe(policy_of(settings), key)
+    value = value.strip()
+    if key == "reminders":
+        if value.lower() in ("off", "none", "no"):
+            settings[key] = []
+        else:
+            parts = [p for p in re.split(r"[,\s]+", value) if p]
+            if not parts or not all(p.isdigit() and 1 <= int(p) <= 30 for p in parts):
+                raise UserError("reminders takes working days from 1 to 30, e.g. 5,1, or off.",
+                                example="/board settings reminders 5,1")
+            settings[key] = sorted({int(p) for p in parts}, reverse=True)
+    elif key == "time":
+        m = re.fullmatch(r"(\d{1,2})[:.](\d{2})", value)
+        if not m or int(m.group(1)) > 23 or int(m.group(2)) > 59:
+            raise UserError("time takes a 24-hour time such as 09:00.",
+                            example="/board settings time 09:00")
+        settings[key] = f"{int(m.group(1)):02d}:{m.group(2)}"
+    elif key == "grace":
+        settings[key] = _whole(value, key, 1, 72, allow_off=False)
+    else:
+        settings[key] = _whole(value, key, 1, 60, allow_off=True)
+    return before, describe(policy_of(settings), key)
+
+
+def describe(policy: Policy, key: str) -> str:
+    """A setting as people read it in ``/board settings``."""
+    if key == "reminders":
+        days = " and ".join(str(d) for d in policy.reminder_days)
+        return f"{days} working days before each meeting" if days else "off"
+    if key == "digest":
+        n = policy.digest_days
+        return f"{n} working days before each meeting" if n else "off"
+    if key == "time":
+        return policy.send_time.strftime("%H:%M")
+    if key == "chase":
+        n = policy.chase_interval_days
+        return f"every {n} days once overdue" if n else "off"
+    if key == "escalate":
+        n = policy.escalate_from_chase
+        return f"chair told from chase {n}" if n else "off"
+    return f"{int(policy.grace.total_seconds() // 3600)} hours"

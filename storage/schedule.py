@@ -1,0 +1,60 @@
+"""Cross-board queries for the scheduler: only what can be due, never whole logs."""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from storage.models import Action, Board, ChannelBinding, Meeting, Member, Status
+
+REMINDED = (Status.OPEN.value, Status.ONGOING.value)
+
+
+def meetings_starting(session: Session, start: datetime, end: datetime) -> list[Meeting]:
+    return list(session.scalars(
+        select(Meeting)
+        .where(Meeting.cancelled.is_(False), Meeting.starts_at > start, Meeting.starts_at < end)
+        .order_by(Meeting.board_id, Meeting.starts_at)
+    ))
+
+
+def overdue_candidates(session: Session, before: date) -> list[Action]:
+    """Open or ongoing actions due before ``before`` (callers refine with each board's today)."""
+    return list(session.scalars(
+        select(Action)
+        .where(Action.status.in_(REMINDED), Action.due_on.is_not(None), Action.due_on < before)
+        .order_by(Action.board_id, Action.number)
+    ))
+
+
+def reminded_actions(session: Session, board_id: int) -> list[Action]:
+    """Open and ongoing actions of one board: what owner reminders list."""
+    return list(session.scalars(
+        select(Action)
+        .where(Action.board_id == board_id, Action.status.in_(REMINDED))
+        .order_by(Action.number.desc())
+    ))
+
+
+def boards_by_id(session: Session, ids: set[int]) -> dict[int, Board]:
+    if not ids:
+        return {}
+    return {b.id: b for b in session.scalars(select(Board).where(Board.id.in_(ids)))}
+
+
+def members_by_id(session: Session, ids: set[int]) -> dict[int, Member]:
+    if not ids:
+        return {}
+    return {m.id: m for m in session.scalars(select(Member).where(Member.id.in_(ids)))}
+
+
+def channels_by_board(session: Session, ids: set[int]) -> dict[int, list[ChannelBinding]]:
+    found: dict[int, list[ChannelBinding]] = {}
+    if ids:
+        for binding in session.scalars(
+            select(ChannelBinding).where(ChannelBinding.board_id.in_(ids))
+        ):
+            found.setdefault(binding.board_id, []).append(binding)
+    return found

@@ -1,0 +1,136 @@
+"""The send ledger's queries: claim before sending, confirm after, so each message goes once.
+
+Each claim is its own short transaction: on PostgreSQL a unique-key clash aborts the
+transaction it happens in, and a claim must never hold locks while a message is being sent.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta
+from typing import Any
+
+from sqlalchemy import func, select, update
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import Session
+
+from storage.models import Send
+from storage.uow import UnitOfWork
+
+CLAIM_TIMEOUT = timedelta(minutes=10)
+MAX_ATTEMPTS = 8
+FINAL = ("sent", "skipped", "abandoned")
+
+
+@dataclass(frozen=True)
+class Unit:
+    """One thing owed to one recipient: a reminder, a chase of one action, a digest."""
+
+    key: str
+    kind: str
+    board_id: int
+    recipient: str
+    slot_at: datetime
+    member_id: int | None = None
+    action_id: int | None = None
+    meeting_id: int | None = None
+    detail: dict[str, Any] = field(default_factory=dict, hash=False, compare=False)
+
+
+def settled_keys(session: Session, keys: Sequence[str]) -> set[str]:
+    """Keys already sent or skipped: nothing more is owed for them."""
+    if not keys:
+        return set()
+    return set(session.scalars(select(Send.key).where(Send.key.in_(list(keys)),
+                                                      Send.status.in_(FINAL))))
+
+
+def chase_slots(
+    session: Session, action_ids: Sequence[int]
+) -> dict[int, list[tuple[datetime, str]]]:
+    """Every chase slot recorded per action (sent or skipped), for working out the next."""
+    slots: dict[int, list[tuple[datetime, str]]] = {}
+    if not action_ids:
+        return slots
+    rows = session.execute(
+        select(Send.action_id, Send.slot_at, Send.status)
+        .where(Send.action_id.in_(list(action_ids)), Send.kind == "chase",
+               Send.status.in_(("sent", "skipped")))
+        .order_by(Send.slot_at)
+    )
+    for action_id, slot_at, status in rows:
+        slots.setdefault(action_id, []).append((slot_at, status))
+    return slots
+
+
+def claim(uow: UnitOfWork, unit: Unit, *, worker: str, now: datetime) -> bool:
+    """Take the unit for sending; False if it is sent, skipped, or another worker holds it.
+
+    A claim older than ``CLAIM_TIMEOUT`` that was never confirmed (the sender crashed) may be
+    taken over: that is the one window in which a message can go out twice.
+    """
+    try:
+        with uow.transaction() as session:
+            row = session.scalar(select(Send).where(Send.key == unit.key))
+            if row is None:
+                session.add(Send(
+                    key=unit.key, kind=unit.kind, board_id=unit.board_id,
+                    recipient=unit.recipient, member_id=unit.member_id,
+                    action_id=unit.action_id, meeting_id=unit.meeting_id, slot_at=unit.slot_at,
+                    status="claimed", claimed_by=worker, claimed_at=now, attempts=1,
+                    detail=unit.detail,
+                ))
+                session.flush()
+                return True
+            if row.status in FINAL:
+                return False
+            if row.status == "claimed" and row.claimed_at and row.claimed_at > now - CLAIM_TIMEOUT:
+                return False
+            if row.status == "failed" and row.next_attempt_at and row.next_attempt_at > now:
+                return False
+            taken = session.execute(
+                update(Send)
+                .where(Send.id == row.id, Send.status == row.status,
+                       Send.attempts == row.attempts)
+                .values(status="claimed", claimed_by=worker, claimed_at=now,
+                        attempts=Send.attempts + 1)
+            )
+            return taken.rowcount == 1
+    except IntegrityError:
+        return False
+
+
+def mark_sent(uow: UnitOfWork, keys: Iterable[str], *, now: datetime) -> None:
+    with uow.transaction() as session:
+        session.execute(update(Send).where(Send.key.in_(list(keys)))
+                        .values(status="sent", sent_at=now))
+
+
+def mark_failed(uow: UnitOfWork, keys: Iterable[str], *, now: datetime, error: str) -> None:
+    """Release the claim for a later tick, backing off; give up after ``MAX_ATTEMPTS``."""
+    with uow.transaction() as session:
+        for row in session.scalars(select(Send).where(Send.key.in_(list(keys)))):
+            row.detail = {**(row.detail or {}), "error": error[:500]}
+            if row.attempts >= MAX_ATTEMPTS:
+                row.status = "abandoned"
+            else:
+                row.status = "failed"
+                row.next_attempt_at = now + timedelta(minutes=2 ** row.attempts)
+
+
+def record_skipped(uow: UnitOfWork, unit: Unit, *, now: datetime, reason: str) -> bool:
+    """Note a slot missed beyond its grace period, once; True if this call recorded it."""
+    try:
+        with uow.transaction() as session:
+            if session.scalar(select(func.count()).where(Send.key == unit.key)):
+                return False
+            session.add(Send(
+                key=unit.key, kind=unit.kind, board_id=unit.board_id, recipient=unit.recipient,
+                member_id=unit.member_id, action_id=unit.action_id, meeting_id=unit.meeting_id,
+                slot_at=unit.slot_at, status="skipped", claimed_at=now, attempts=0,
+                detail={**unit.detail, "reason": reason},
+            ))
+        return True
+    except IntegrityError:
+        return False

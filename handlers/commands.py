@@ -10,7 +10,7 @@ import re
 from dataclasses import dataclass, field
 from datetime import date
 
-from handlers.dates import NextMeeting, parse_due
+from handlers.dates import NextMeeting, PastDate, format_date, parse_due
 from handlers.errors import UserError
 from handlers.owners import MENTION_RE, OwnerRef, convention_owners, owner_token
 from storage.models import Role
@@ -215,7 +215,7 @@ def _parse_action(verb: str, rest: str, today: date) -> Command:
     if verb == "due":
         ref, tail = _take_ref(rest, verb, "/action due 58 5 May")
         tail = re.sub(r"^(?:by|on)\s+", "", tail, flags=re.I)
-        due = parse_due(tail, today) if tail else None
+        due = _due(tail, today, f"/action due {ref}") if tail else None
         if due is None:
             raise UserError(
                 f"I can't read “{tail}” as a date." if tail else "Give the new due date.",
@@ -224,7 +224,7 @@ def _parse_action(verb: str, rest: str, today: date) -> Command:
         return SetDue(ref=ref, due=due)
     if verb == "defer":
         ref, tail = _take_ref(rest, verb, "/action defer 58 next meeting")
-        tail = re.sub(r"^(?:to|until)\s+", "", tail, flags=re.I)
+        tail = re.sub(r"^(?:to|until)\b\s*", "", tail, flags=re.I)
         if not tail:
             raise UserError("Say which meeting to defer it to.",
                             example=f"/action defer {ref} next meeting")
@@ -306,7 +306,8 @@ def _parse_add(rest: str, today: date) -> AddAction:
     keywords = list(_DUE_KEYWORD.finditer(text))
     if keywords:
         last = keywords[-1]
-        due = parse_due(text[last.end():], today)
+        prefix = f"/action add {text[: last.start()].strip()[:40]} by"
+        due = _due(text[last.end():], today, prefix)
         if due is not None:
             text = strip_trailing_owners(text[: last.start()])
     text = text.strip()
@@ -325,16 +326,26 @@ def _parse_add(rest: str, today: date) -> AddAction:
                      due=due)
 
 
+def _due(text: str, today: date, example_prefix: str) -> date | NextMeeting | None:
+    """parse_due, with a past date's example written as the whole command."""
+    try:
+        return parse_due(text, today)
+    except PastDate as err:
+        example = f"{example_prefix} {format_date(err.suggestion)}"
+        raise UserError(err.message, example=example) from None
+
+
 def _parse_list(rest: str) -> ListActions:
     scope, owner, page = "open", None, 1
-    tokens = rest.split()
+    tokens = _tokens_with_mentions(rest)
     i = 0
     while i < len(tokens):
         word = tokens[i].lower()
         if word in ("open", "all", "mine", "overdue", "closed", "decisions"):
             scope = word
-        elif word == "page" and i + 1 < len(tokens) and tokens[i + 1].isdigit():
-            page = max(1, int(tokens[i + 1][:6]))
+        elif word == "page" and i + 1 < len(tokens) and re.fullmatch(r"[0-9]{1,6}",
+                                                                     tokens[i + 1]):
+            page = max(1, int(tokens[i + 1]))
             i += 1
         elif (ref := owner_token(tokens[i])) is not None and (
             tokens[i].startswith(("@", "<@")) or ref.initials

@@ -33,10 +33,26 @@ MONTHS["sept"] = 9
 _BARE_NUMBER = re.compile(r"^\s*#?\d+[a-z]?\s*$", re.I)
 _NEXT_MEETING = re.compile(r"^(?:the\s+)?next\s+(?:board\s+)?meeting$", re.I)
 _END_OF_MONTH = re.compile(r"^(?:the\s+)?end\s+of\s+(?:the\s+|this\s+)?month$", re.I)
-_END_OF_NAMED = re.compile(r"^(?:the\s+)?end\s+of\s+([a-z]+)(?:\s+(\d{4}))?$", re.I)
+_END_OF_NAMED = re.compile(
+    r"^(?:the\s+)?end\s+of\s+(?:the\s+|this\s+)?([a-z]+)(?:\s+(\d{4}))?$", re.I
+)
 _QUARTER = re.compile(r"^(?:end\s+of\s+)?q([1-4])(?:\s+(\d{4}))?$", re.I)
 _MONTH_ONLY = re.compile(r"^([a-z]+)(?:\s+(\d{4}))?$", re.I)
+_DATE_WORDS = re.compile(
+    r"\d|\b(?:" + "|".join(sorted(MONTHS)) + r"|mon|tue|wed|thu|fri|sat|sun|today|tomorrow"
+    r"|yesterday|day|week|fortnight|month|year|next|end|ago)", re.I
+)
+MAX_YEARS_AHEAD = 10
 _HAS_TIME = re.compile(r"\d{1,2}\s*[:.]\s*\d{2}|\d\s*(?:am|pm)\b|\bnoon\b|\bmidday\b", re.I)
+
+
+class PastDate(UserError):
+    """A due date that has gone by; ``suggestion`` is a sensible date to offer instead."""
+
+    def __init__(self, day: date, suggestion: date) -> None:
+        super().__init__(f"{format_date(day)} is in the past. Give a due date from today on.",
+                         example=f"by {format_date(suggestion)}")
+        self.suggestion = suggestion
 
 
 @dataclass(frozen=True)
@@ -66,6 +82,10 @@ def _last_day(year: int, month: int) -> date:
     return date(year, month, calendar.monthrange(year, month)[1])
 
 
+def _plausible_year(year: str | None, today: date) -> bool:
+    return year is None or today.year - 50 <= int(year) <= today.year + MAX_YEARS_AHEAD
+
+
 def _future_month_end(month: int, year: str | None, today: date) -> date:
     if year:
         return _last_day(int(year), month)
@@ -78,10 +98,13 @@ def _own_rules(text: str, today: date) -> date | NextMeeting | None:
         return NEXT_MEETING
     if _END_OF_MONTH.match(text):
         return _last_day(today.year, today.month)
+    m = _END_OF_NAMED.match(text) or _QUARTER.match(text) or _MONTH_ONLY.match(text)
+    if m and not _plausible_year(m.group(2), today):
+        return None
     m = _END_OF_NAMED.match(text)
     if m and m.group(1).lower() in MONTHS:
         return _future_month_end(MONTHS[m.group(1).lower()], m.group(2), today)
-    if m and m.group(1).lower() in ("year", "the year"):
+    if m and m.group(1).lower() == "year":
         return date(today.year, 12, 31)
     m = _QUARTER.match(text)
     if m:
@@ -99,21 +122,33 @@ def parse_due(text: str, today: date) -> date | NextMeeting | None:
     A date that has passed raises ``UserError``: an action cannot be due yesterday.
     """
     text = " ".join(text.split()).strip(" .,;")
-    if not text or _BARE_NUMBER.match(text) or len(text) > 60:
+    if not text or _BARE_NUMBER.match(text) or len(text) > 60 or not _DATE_WORDS.search(text):
         return None
     found = _own_rules(text, today)
     if found is None:
-        data = _parser(today).get_date_data(text)
-        if data.date_obj is None or data.parts == ("year",):
+        found = _dateparser_day(text, today)
+        if found is None:
             return None
-        found = data.date_obj.date()
-        if data.period == "month":
-            found = _last_day(found.year, found.month)
     if isinstance(found, date) and found < today:
-        raise UserError(
-            f"{format_date(found)} is in the past. Give a due date from today on.",
-            example=f"by {format_date(today + timedelta(days=14))}",
-        )
+        raise PastDate(found, today + timedelta(days=14))
+    return found
+
+
+def _dateparser_day(text: str, today: date) -> date | None:
+    """dateparser's reading, kept only when it is a plausible day (not "1/13" → 2113)."""
+    data = _parser(today).get_date_data(text)
+    if data.date_obj is None or data.parts == ("year",):
+        return None
+    found = data.date_obj.date()
+    if data.period == "month":
+        found = _last_day(found.year, found.month)
+    if data.parts == ("day",) and found < today:
+        # "the 5th" after the 5th: next month's, as with "5 May" after May.
+        month_after = date(found.year + found.month // 12, found.month % 12 + 1, 1)
+        found = month_after.replace(day=min(found.day, _last_day(month_after.year,
+                                                                 month_after.month).day))
+    if not today.year - 50 <= found.year <= today.year + MAX_YEARS_AHEAD:
+        return None
     return found
 
 
@@ -126,11 +161,14 @@ def parse_meeting_time(text: str, tz: str, now: datetime) -> tuple[datetime, boo
     zone = ZoneInfo(tz)
     today = now.astimezone(zone).date()
     example = f"/board meeting add {format_date(today + timedelta(days=30))} 10:30"
-    if not text or _BARE_NUMBER.match(text) or len(text) > 60:
-        raise UserError(f"I can't read “{text}” as a date and time.", example=example)
+    unreadable = UserError(f"I can't read “{text[:60]}” as a date and time.", example=example)
+    if not text or _BARE_NUMBER.match(text) or len(text) > 60 or not _DATE_WORDS.search(text):
+        raise unreadable
     data = _parser(today).get_date_data(text)
     if data.date_obj is None or data.parts == ("year",):
-        raise UserError(f"I can't read “{text}” as a date and time.", example=example)
+        raise unreadable
+    if not today.year - 50 <= data.date_obj.year <= today.year + MAX_YEARS_AHEAD:
+        raise unreadable
     has_time = "time" in data.parts or bool(_HAS_TIME.search(text))
     local = data.date_obj if has_time else datetime.combine(data.date_obj, DEFAULT_MEETING_TIME)
     return to_utc(local.replace(tzinfo=None), tz, example=example), has_time
@@ -186,14 +224,14 @@ def parse_meeting_ref(text: str, today: date) -> NextMeeting | tuple[date, str]:
     if _NEXT_MEETING.match(text):
         return NEXT_MEETING
     m = _MONTH_ONLY.match(text)
-    if m and m.group(1).lower() in MONTHS:
+    if m and m.group(1).lower() in MONTHS and _plausible_year(m.group(2), today):
         end = _future_month_end(MONTHS[m.group(1).lower()], m.group(2), today)
         if end < date(today.year, today.month, 1):
             raise UserError(f"{format_month(end)} has passed.", example=example)
         return end.replace(day=1), "month"
     if not text or _BARE_NUMBER.match(text) or len(text) > 60:
         raise UserError(f"I can't read “{text}” as a meeting.", example=example)
-    data = _parser(today).get_date_data(text)
-    if data.date_obj is None or data.parts == ("year",):
+    day = _dateparser_day(text, today) if _DATE_WORDS.search(text) else None
+    if day is None:
         raise UserError(f"I can't read “{text}” as a meeting date.", example=example)
-    return data.date_obj.date(), "day"
+    return day, "day"

@@ -7,7 +7,7 @@ from dataclasses import dataclass
 
 ALL = "All"
 
-_INITIALS = r"[A-Z][A-Za-z]?[A-Z]{0,2}"
+_INITIALS = r"[A-Z]{2,4}"
 INITIALS_RE = re.compile(rf"^{_INITIALS}$")
 _SEP = r"(?:\s*(?:,|/|&|\+|\band\b)\s*|\s+)"
 # "MH to …", "JB and MS to …", "RR/TR to …", "AL KY RE to …", "All to …"
@@ -16,7 +16,6 @@ _CONVENTION = re.compile(
 )
 _SPLIT = re.compile(r"\s*(?:,|/|&|\+|\band\b)\s*|\s+")
 MENTION_RE = re.compile(r"<@([A-Za-z0-9._:-]+)(?:\|([^>]*))?>")
-AT_INITIALS_RE = re.compile(r"(?<![\w@])@([A-Za-z]{1,4}|all|All|ALL)\b(?![.@-]\w)")
 
 
 @dataclass(frozen=True)

@@ -110,12 +110,13 @@ def add(cmd: AddAction, scope: Scope) -> Reply:
 
 def decision(cmd: Decision, scope: Scope) -> Reply:
     require_member(scope, "record decisions")
+    text = _mentions_as_initials(cmd.text, scope)
     number = allocate_action_number(scope.session, scope.board)
     action = store.create_action(
-        scope.session, board_id=scope.board.id, number=number, text=cmd.text,
+        scope.session, board_id=scope.board.id, number=number, text=text,
         status=Status.DECISION, issued_on=scope.today, due_on=None, owners=(), now=scope.now,
     )
-    scope.record("decision.recorded", action_id=action.id, text=cmd.text)
+    scope.record("decision.recorded", action_id=action.id, text=text)
     return _card_reply(scope, action, f"Decision {number} recorded")
 
 
@@ -185,6 +186,8 @@ def update(cmd: Update, scope: Scope) -> Reply:
     action = load_action(scope, cmd.ref)
     require_member(scope, "update actions")
     _require_outstanding(action, "update")
+    if action.status == Status.ONGOING and action.status_note == cmd.note:
+        return _no_change(action, "already has that update.")
     before = action.status
     action.status = Status.ONGOING.value
     action.deferred_meeting_id = None
@@ -216,6 +219,8 @@ def defer(cmd: Defer, scope: Scope) -> Reply:
     require_member(scope, "defer actions")
     _require_outstanding(action, "defer")
     meeting = find_meeting(scope, cmd.to, upcoming_only=True)
+    if action.status == Status.DEFERRED and action.deferred_meeting_id == meeting.id:
+        return _no_change(action, "is already an item for that meeting.")
     before = action.status
     action.status = Status.DEFERRED.value
     action.deferred_meeting_id = meeting.id

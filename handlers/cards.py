@@ -76,6 +76,7 @@ def action_item(action: Action, tz: str, today: date, *, buttons: bool = True) -
         fields=tuple(fields),
         buttons=action_buttons(action) if buttons else (),
         lines=lines,
+        board_id=action.board_id,
     )
 
 

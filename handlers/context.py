@@ -11,7 +11,9 @@ class Invocation:
 
     ``workspace`` is the Slack team or Teams tenant; ``channel`` the channel (or Teams
     team/channel id). ``user_id`` is the platform's account id. The console sets
-    ``as_initials`` instead (its ``--as`` option) and has no account.
+    ``as_initials`` instead (its ``--as`` option) and has no account. ``board_id`` is set
+    only for a button pressed outside the board's channel (a DM reminder, App Home): the
+    button names its board, and the person must be a member of it.
     """
 
     platform: str
@@ -20,6 +22,7 @@ class Invocation:
     user_id: str | None = None
     user_name: str | None = None
     as_initials: str | None = None
+    board_id: int | None = None
 
     @property
     def is_console_operator(self) -> bool:

@@ -95,46 +95,83 @@ def handle(
     uow: UnitOfWork,
     now: datetime | None = None,
 ) -> Reply:
-    """Run one command in one transaction and answer it. Never raises."""
-    now = now or datetime.now(UTC)
+    """Parse and run one typed command in one transaction and answer it. Never raises."""
     if root not in ("action", "board"):
         return error_reply(f"Commands start with /action or /board, not “{root[:30]}”.",
                            "/action help")
+    return _guarded(lambda session, board, when: parse(
+        root, text, today=today_in(board.timezone if board else DEFAULT_TIMEZONE, when)),
+        f"/{root} {text}", invocation, uow, now)
+
+
+def execute(
+    command: Command,
+    *,
+    invocation: Invocation,
+    uow: UnitOfWork,
+    now: datetime | None = None,
+    command_text: str,
+) -> Reply:
+    """Run a command a form or button built (no text to parse). Never raises."""
+    return _guarded(lambda *_: command, command_text, invocation, uow, now)
+
+
+def _guarded(
+    make: Callable[[Session, Board | None, datetime], Command],
+    command_text: str,
+    inv: Invocation,
+    uow: UnitOfWork,
+    now: datetime | None,
+) -> Reply:
+    now = now or datetime.now(UTC)
     try:
         with uow.transaction() as session:
-            return _run(root, text, session, invocation, now)
+            board = _board_of(session, inv)
+            return _run(make(session, board, now), command_text, session, board, inv, now)
     except UserError as err:
-        return error_reply(err.message, err.example)
+        return error_reply(err.message, err.example, err.buttons)
     except IntegrityError:
-        log.warning("conflict while handling %s command", root, exc_info=True)
+        log.warning("conflict while handling %r", command_text[:200], exc_info=True)
         return error_reply("Someone else changed the same thing at the same moment; nothing "
                            "was changed. Please try again.")
     except OperationalError:
-        log.exception("database unavailable while handling %s command", root)
+        log.exception("database unavailable while handling %r", command_text[:200])
         return error_reply("The action log's database is not answering; nothing was changed. "
                            "Please try again in a minute.")
     except Exception:
         incident = uuid.uuid4().hex[:8]
-        log.exception("unexpected error %s handling %s %r", incident, root, text[:200])
+        log.exception("unexpected error %s handling %r", incident, command_text[:200])
         return Reply(title="Something went wrong on our side; nothing was changed.",
                      lines=(f"Please tell your administrator: reference {incident}.",),
                      tone=Tone.ERROR)
 
 
-def _run(root: str, text: str, session: Session, inv: Invocation, now: datetime) -> Reply:
-    board = board_for_channel(session, inv.platform, inv.workspace, inv.channel)
-    today = today_in(board.timezone if board else DEFAULT_TIMEZONE, now)
-    command: Command = parse(root, text, today=today)
+def _board_of(session: Session, inv: Invocation) -> Board | None:
+    """The board of the channel; or, for a button in a DM or App Home, the board it names."""
+    if inv.board_id is not None:
+        board = session.get(Board, inv.board_id)
+        if board is None:
+            raise UserError("That board no longer exists.")
+        return board
+    return board_for_channel(session, inv.platform, inv.workspace, inv.channel)
+
+
+def _run(command: Command, command_text: str, session: Session, board: Board | None,
+         inv: Invocation, now: datetime) -> Reply:
     if isinstance(command, Help):
         return help_reply(command)
     if isinstance(command, BoardSetup):
+        if inv.board_id is not None:
+            raise UserError("Set a board up from the channel that will keep its log.",
+                            example="/board setup Adoption Board")
         return boards.setup(command, session, inv, now)
     if board is None:
         raise UserError("This channel does not keep a board's action log yet. Set one up here "
                         "(you become its secretary).", example="/board setup Adoption Board")
     scope = Scope(session=session, board=board, invocation=inv,
-                  member=_who(session, board, inv), now=now,
-                  command_text=f"/{root} {text}"[:1000])
+                  member=_who(session, board, inv), now=now, command_text=command_text[:1000])
+    if inv.board_id is not None and scope.member is None:
+        raise UserError(f"You are not a member of {board.name}.")
     return ROUTES[type(command)](command, scope)
 
 

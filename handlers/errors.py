@@ -6,14 +6,24 @@ Raised anywhere in ``handlers``; turned into a friendly reply in one place,
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from handlers.replies import Button
+
 
 class UserError(Exception):
-    """Something the person typed or asked for cannot be done as given."""
+    """Something the person typed or asked for cannot be done as given.
 
-    def __init__(self, message: str, *, example: str | None = None) -> None:
+    ``buttons`` offer the fix in one click where there is one (add this person, say).
+    """
+
+    def __init__(self, message: str, *, example: str | None = None,
+                 buttons: tuple[Button, ...] = ()) -> None:
         super().__init__(message)
         self.message = message
         self.example = example
+        self.buttons = buttons
 
 
 class NotFound(UserError):

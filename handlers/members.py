@@ -6,7 +6,7 @@ from handlers.commands import MemberAdd, MemberList, MemberRemove
 from handlers.errors import NotFound, UserError
 from handlers.owners import ALL, OwnerRef, initials_from_name
 from handlers.permissions import require_manager, require_member
-from handlers.replies import Reply, Tone
+from handlers.replies import Button, Reply, Tone
 from handlers.scope import Scope
 from storage import members as store
 from storage.actions import OwnerSpec
@@ -30,8 +30,12 @@ def find_member(scope: Scope, ref: OwnerRef) -> Member | None:
 def _not_a_member(scope: Scope, ref: OwnerRef) -> NotFound:
     if ref.user_id is not None:
         who = ref.mention_name or "That person"
+        initials = initials_from_name(ref.mention_name or "") or "AB"
+        name = ref.mention_name or "Their Name"
+        add = f"<@{ref.user_id}> {initials} {name}"
         return NotFound(f"{who} is not a member of {scope.board.name} yet.",
-                        example=f"/board member add <@{ref.user_id}> AB Their Name")
+                        example=f"/board member add {add}",
+                        buttons=(Button(f"Add {who} as {initials}", "member_add", add),))
     return NotFound(
         f"No member of {scope.board.name} has the initials {ref.initials}. "
         "See who is on the board with /board member list, or add them first.",

@@ -19,6 +19,7 @@ from handlers.policy import Policy, policy_of
 from handlers.replies import Reply
 from storage import schedule as store
 from storage.actions import outstanding_statuses, page_of_actions
+from storage.boards import boards_by_id
 from storage.members import managers
 from storage.models import Action, Board, ChannelBinding, Meeting, Member, Role
 from storage.sends import Unit, chase_slots, settled_keys
@@ -100,7 +101,7 @@ def due(session: Session, now: datetime) -> Plan:
     meetings = store.meetings_starting(session, now, now + LOOKAHEAD)
     overdue = store.overdue_candidates(session, (now + timedelta(days=1)).date())
     board_ids = {m.board_id for m in meetings} | {a.board_id for a in overdue}
-    boards = store.boards_by_id(session, board_ids)
+    boards = boards_by_id(session, board_ids)
     channels = store.channels_by_board(session, board_ids)
     for meeting in meetings:
         board = boards[meeting.board_id]

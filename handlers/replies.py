@@ -26,7 +26,8 @@ class Field:
 class Button:
     """A button as an intent: which command it stands for, never how a platform draws it.
 
-    ``needs_input`` means the platform must ask for more (a note) before running it.
+    ``action_ref`` is what the intent acts on: an action number, or for ``member_add`` the
+    rest of the command. ``needs_input`` means the platform must ask for more (a note) first.
     """
 
     label: str
@@ -44,18 +45,25 @@ class Button:
             return f"/action update {self.action_ref} <note>"
         if self.intent == "defer":
             return f"/action defer {self.action_ref} next meeting"
+        if self.intent == "member_add":
+            return f"/board member add {self.action_ref}"
         return f"/action {self.intent} {self.action_ref}"
 
 
 @dataclass(frozen=True)
 class Item:
-    """One card inside a reply: usually one action with its fields and buttons."""
+    """One card inside a reply: usually one action with its fields and buttons.
+
+    ``board_id`` is set where the card may be shown outside its board's channel (App Home,
+    reminders): its buttons must then say which board they act on.
+    """
 
     title: str
     text: str = ""
     fields: tuple[Field, ...] = ()
     buttons: tuple[Button, ...] = ()
     lines: tuple[str, ...] = ()
+    board_id: int | None = None
 
 
 @dataclass(frozen=True)
@@ -82,6 +90,7 @@ class Section:
     lines: tuple[str, ...] = ()
 
 
-def error_reply(message: str, example: str | None = None) -> Reply:
+def error_reply(message: str, example: str | None = None,
+                buttons: tuple[Button, ...] = ()) -> Reply:
     lines = (f"For example: {example}",) if example else ()
-    return Reply(title=message, lines=lines, tone=Tone.ERROR)
+    return Reply(title=message, lines=lines, tone=Tone.ERROR, buttons=buttons)

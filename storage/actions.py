@@ -152,3 +152,24 @@ def deferred_to(session: Session, board_id: int, meeting_id: int) -> list[Action
             .order_by(Action.number.desc())
         )
     )
+
+
+def outstanding_for_members(
+    session: Session, members: Sequence[tuple[int, int]], *, limit: int
+) -> list[Action]:
+    """Open actions owned by any of (board id, member id), or by "All" on those boards;
+    those with the earliest due dates first, undated ones last."""
+    if not members:
+        return []
+    member_ids = [m for _, m in members]
+    board_ids = [b for b, _ in members]
+    owned = select(ActionOwner.action_id).where(
+        or_(ActionOwner.member_id.in_(member_ids), ActionOwner.label_key == "ALL")
+    )
+    return list(session.scalars(
+        select(Action)
+        .where(Action.board_id.in_(board_ids), Action.status.in_(outstanding_statuses()),
+               Action.id.in_(owned))
+        .order_by(Action.due_on.is_(None), Action.due_on, Action.number.desc())
+        .limit(limit)
+    ))

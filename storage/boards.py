@@ -92,3 +92,9 @@ def allocate_action_number(session: Session, board: Board) -> int:
     ).scalar_one()
     board.last_action_number = number
     return number
+
+
+def boards_by_id(session: Session, ids: set[int]) -> dict[int, Board]:
+    if not ids:
+        return {}
+    return {b.id: b for b in session.scalars(select(Board).where(Board.id.in_(ids)))}

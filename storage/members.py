@@ -90,3 +90,19 @@ def link_identity(
             MemberIdentity(platform=platform, workspace=workspace, user_id=user_id)
         )
     session.flush()
+
+
+def memberships(session: Session, platform: str, workspace: str, user_id: str) -> list[Member]:
+    """Every active membership of one chat account, across boards."""
+    return list(
+        session.scalars(
+            select(Member)
+            .join(MemberIdentity, MemberIdentity.member_id == Member.id)
+            .where(
+                Member.active.is_(True),
+                MemberIdentity.platform == platform,
+                MemberIdentity.workspace == workspace,
+                MemberIdentity.user_id == user_id,
+            )
+        )
+    )

@@ -7,7 +7,7 @@ from datetime import date, datetime
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from storage.models import Action, Board, ChannelBinding, Meeting, Member, Status
+from storage.models import Action, ChannelBinding, Meeting, Member, Status
 
 REMINDED = (Status.OPEN.value, Status.ONGOING.value)
 
@@ -36,12 +36,6 @@ def reminded_actions(session: Session, board_id: int) -> list[Action]:
         .where(Action.board_id == board_id, Action.status.in_(REMINDED))
         .order_by(Action.number.desc())
     ))
-
-
-def boards_by_id(session: Session, ids: set[int]) -> dict[int, Board]:
-    if not ids:
-        return {}
-    return {b.id: b for b in session.scalars(select(Board).where(Board.id.in_(ids)))}
 
 
 def members_by_id(session: Session, ids: set[int]) -> dict[int, Member]:

@@ -1,4 +1,8 @@
-"""Settings from the environment, read once at start-up and passed down from there."""
+"""Settings from the environment, read once at start-up and passed down from there.
+
+Each chat platform is switched on by its own settings; a half-configured platform stops
+start-up with a message naming exactly what is missing, rather than failing on first use.
+"""
 
 from __future__ import annotations
 
@@ -9,11 +13,76 @@ from dataclasses import dataclass
 from storage.db import DEFAULT_URL
 
 
+class ConfigError(Exception):
+    """The environment asks for something that cannot work; the message says what to set."""
+
+
+@dataclass(frozen=True)
+class SlackConfig:
+    bot_token: str | None
+    signing_secret: str | None
+    app_token: str | None
+    client_id: str | None
+    client_secret: str | None
+    api_url: str | None
+
+    @property
+    def oauth(self) -> bool:
+        """Multi-workspace install: tokens come from the installation store, not the env."""
+        return bool(self.client_id)
+
+
 @dataclass(frozen=True)
 class Config:
     database_url: str
+    host: str = "0.0.0.0"
+    port: int = 3000
+    scheduler: bool = True
+    slack: SlackConfig | None = None
 
     @classmethod
     def from_env(cls, env: Mapping[str, str] | None = None, *, db: str | None = None) -> Config:
         env = os.environ if env is None else env
-        return cls(database_url=db or env.get("DATABASE_URL") or DEFAULT_URL)
+        port = env.get("PORT", "3000")
+        if not port.isdigit() or not 0 < int(port) < 65536:
+            raise ConfigError(f"PORT must be a port number, not {port!r}.")
+        return cls(
+            database_url=db or env.get("DATABASE_URL") or DEFAULT_URL,
+            host=env.get("HOST", "0.0.0.0"),
+            port=int(port),
+            scheduler=env.get("ACTIONBOT_SCHEDULER", "on").lower() not in ("off", "0", "no"),
+            slack=_slack(env),
+        )
+
+
+def _get(env: Mapping[str, str], name: str) -> str | None:
+    value = env.get(name, "").strip()
+    return value or None
+
+
+def _slack(env: Mapping[str, str]) -> SlackConfig | None:
+    cfg = SlackConfig(
+        bot_token=_get(env, "SLACK_BOT_TOKEN"),
+        signing_secret=_get(env, "SLACK_SIGNING_SECRET"),
+        app_token=_get(env, "SLACK_APP_TOKEN"),
+        client_id=_get(env, "SLACK_CLIENT_ID"),
+        client_secret=_get(env, "SLACK_CLIENT_SECRET"),
+        api_url=_get(env, "SLACK_API_URL"),
+    )
+    if not any((cfg.bot_token, cfg.signing_secret, cfg.app_token, cfg.client_id,
+                cfg.client_secret)):
+        return None
+    missing = []
+    if cfg.client_id or cfg.client_secret:
+        if not cfg.client_id:
+            missing.append("SLACK_CLIENT_ID")
+        if not cfg.client_secret:
+            missing.append("SLACK_CLIENT_SECRET")
+    elif not cfg.bot_token:
+        missing.append("SLACK_BOT_TOKEN (or SLACK_CLIENT_ID and SLACK_CLIENT_SECRET to "
+                       "install in several workspaces)")
+    if not cfg.signing_secret and not cfg.app_token:
+        missing.append("SLACK_SIGNING_SECRET (or SLACK_APP_TOKEN for Socket Mode)")
+    if missing:
+        raise ConfigError("Slack is half-configured: set " + " and ".join(missing) + ".")
+    return cfg

@@ -12,6 +12,8 @@ import socket
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 
+from apscheduler.schedulers.background import BackgroundScheduler
+from apscheduler.schedulers.base import BaseScheduler
 from apscheduler.schedulers.blocking import BlockingScheduler
 
 from bot.leader import Leadership
@@ -78,21 +80,36 @@ def tick(uow: UnitOfWork, delivery: Delivery, *, now: datetime | None = None,
     return result
 
 
+def _leader_tick(uow: UnitOfWork, delivery: Delivery, leadership: Leadership) -> None:
+    try:
+        if leadership.acquire():
+            tick(uow, delivery)
+    except Exception:  # noqa: BLE001 - one bad tick must not stop the clock
+        log.exception("scheduler tick failed")
+
+
+def _add_tick_job(scheduler: BaseScheduler, uow: UnitOfWork, delivery: Delivery,
+                  leadership: Leadership, interval: int) -> None:
+    scheduler.add_job(_leader_tick, "interval", args=(uow, delivery, leadership),
+                      seconds=interval, max_instances=1, coalesce=True,
+                      next_run_time=datetime.now(UTC))
+
+
 def run_forever(uow: UnitOfWork, delivery: Delivery, *, interval: int = TICK_SECONDS) -> None:
     """Tick every ``interval`` seconds while this process is the elected leader."""
     leadership = Leadership(uow.engine)
-
-    def tick_if_leader() -> None:
-        try:
-            if leadership.acquire():
-                tick(uow, delivery)
-        except Exception:  # noqa: BLE001 - one bad tick must not stop the clock
-            log.exception("scheduler tick failed")
-
     scheduler = BlockingScheduler(timezone=UTC)
-    scheduler.add_job(tick_if_leader, "interval", seconds=interval, max_instances=1,
-                      coalesce=True, next_run_time=datetime.now(UTC))
+    _add_tick_job(scheduler, uow, delivery, leadership, interval)
     try:
         scheduler.start()
     finally:
         leadership.release()
+
+
+def start_in_background(uow: UnitOfWork, delivery: Delivery, *,
+                        interval: int = TICK_SECONDS) -> BackgroundScheduler:
+    """The same clock on a thread, for ``actionbot serve``; stop it with ``.shutdown()``."""
+    scheduler = BackgroundScheduler(timezone=UTC)
+    _add_tick_job(scheduler, uow, delivery, Leadership(uow.engine), interval)
+    scheduler.start()
+    return scheduler

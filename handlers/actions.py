@@ -89,8 +89,12 @@ def _mentions_as_initials(text: str, scope: Scope) -> str:
 
 def add(cmd: AddAction, scope: Scope) -> Reply:
     require_member(scope, "add actions")
+    if not cmd.text.strip():
+        raise UserError("What is the action?", example="/action add MH to write to DfE")
     owners, unknown = resolve_owners(scope, cmd.owners, strict=cmd.explicit_owners)
     due = _resolve_due(scope, cmd.due)
+    if due is not None and due < scope.today:
+        raise UserError(f"{format_date(due)} is in the past. Give a due date from today on.")
     text = _mentions_as_initials(cmd.text, scope)
     number = allocate_action_number(scope.session, scope.board)
     action = store.create_action(

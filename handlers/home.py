@@ -18,11 +18,17 @@ from handlers.replies import Item, Reply
 from storage.actions import outstanding_for_members
 from storage.boards import boards_by_id
 from storage.members import memberships
+from storage.uow import UnitOfWork
 
 HOME_LIMIT = 40
 
 
-def my_actions(session: Session, inv: Invocation, now: datetime) -> Reply:
+def my_actions(uow: UnitOfWork, inv: Invocation, now: datetime) -> Reply:
+    with uow.transaction() as session:
+        return _my_actions(session, inv, now)
+
+
+def _my_actions(session: Session, inv: Invocation, now: datetime) -> Reply:
     members = memberships(session, inv.platform, inv.workspace, inv.user_id or "")
     if not members:
         return Reply(title="My actions", lines=(

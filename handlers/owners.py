@@ -6,6 +6,8 @@ import re
 from dataclasses import dataclass
 
 ALL = "All"
+# Chat words that look like @initials but are broadcast pings, never owners.
+NOT_INITIALS = frozenset({"here", "chan", "team", "to"})
 
 _INITIALS = r"[A-Z]{2,4}"
 INITIALS_RE = re.compile(rf"^{_INITIALS}$")
@@ -68,6 +70,8 @@ def owner_token(token: str) -> OwnerRef | None:
     if m:
         return OwnerRef(user_id=m.group(1), mention_name=m.group(2) or None)
     word = token[1:] if token.startswith("@") else token
+    if word.lower() in NOT_INITIALS:
+        return None
     if word.lower() == "all":
         return OwnerRef(everyone=True)
     if token.startswith("@") and re.fullmatch(r"[A-Za-z]{1,4}", word):

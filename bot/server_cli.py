@@ -1,0 +1,160 @@
+"""``actionbot serve|socket|tick|scheduler``: the long-running processes and the one-off tick.
+
+Chat SDKs are imported only for the platforms the environment switches on, so ``tick`` on
+console boards loads no chat SDK at all.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import logging
+import sys
+from collections.abc import Callable
+from datetime import UTC, datetime
+from typing import Any
+
+from bot.config import Config, ConfigError
+
+log = logging.getLogger(__name__)
+DEFAULT_TIMEZONE = "Europe/London"
+
+
+def run(args: argparse.Namespace, open_database: Callable[[str], Any]) -> int:
+    try:
+        config = Config.from_env(db=args.db)
+    except ConfigError as err:
+        print(f"actionbot: {err}", file=sys.stderr)
+        return 2
+    if args.command == "tick":
+        at = _parse_at(args.at)
+        if at is None:
+            print(f"actionbot: --at takes an ISO time such as 2027-01-27T09:00Z, not {args.at!r}",
+                  file=sys.stderr)
+            return 2
+    uow = open_database(config.database_url)
+    if uow is None:
+        return 2
+    if args.command == "tick":
+        return _tick(config, uow, at, dry_run=args.dry_run, as_json=args.json)
+    if args.command == "scheduler":
+        return _scheduler(config, uow, args.interval)
+    if args.command == "socket":
+        return _socket(config, uow)
+    return _serve(config, uow)
+
+
+def _parse_at(raw: str | None) -> datetime | None:
+    """An ISO time; without an offset it is board time (Europe/London)."""
+    if raw is None:
+        return datetime.now(UTC)
+    from zoneinfo import ZoneInfo
+
+    try:
+        at = datetime.fromisoformat(raw.replace("Z", "+00:00").replace("z", "+00:00"))
+    except ValueError:
+        return None
+    if at.tzinfo is None:
+        at = at.replace(tzinfo=ZoneInfo(DEFAULT_TIMEZONE))
+    return at.astimezone(UTC)
+
+
+def _tick(config: Config, uow: Any, at: datetime, *, dry_run: bool, as_json: bool) -> int:
+    import io
+
+    from bot.delivery import build_delivery
+    from bot.scheduler import tick
+
+    stream = io.StringIO() if as_json else sys.stdout
+    delivery = build_delivery(config, uow, stream)
+    result = tick(uow, delivery, now=at, dry_run=dry_run)
+    for message in result.sent:
+        if as_json:
+            print(json.dumps({"kind": message.kind, "board": message.board.name,
+                              "to": message.recipient, "actions": message.actions,
+                              "at": at.isoformat().replace("+00:00", "Z")}))
+        elif dry_run:
+            from bot.render_text import render
+
+            print(f"[would send {message.kind} to {message.recipient} on "
+                  f"{message.board.name}]\n{render(message.reply)}\n")
+    for message, error in result.failed:
+        print(f"actionbot: not sent ({error}): {message.kind} to {message.recipient} on "
+              f"{message.board.name}; it will be retried", file=sys.stderr)
+    for unit in result.missed:
+        print(f"actionbot: skipped {unit.kind} to {unit.recipient}: its time "
+              f"{unit.slot_at.isoformat()} is past the grace period", file=sys.stderr)
+    return 0
+
+
+def _scheduler(config: Config, uow: Any, interval: int) -> int:
+    from bot.delivery import build_delivery
+    from bot.scheduler import run_forever
+
+    print(f"actionbot scheduler: ticking every {interval} s while elected leader",
+          file=sys.stderr)
+    run_forever(uow, build_delivery(config, uow, sys.stdout), interval=interval)
+    return 0
+
+
+def _start_scheduler(config: Config, uow: Any) -> Any:
+    if not config.scheduler:
+        print("actionbot: scheduler off (ACTIONBOT_SCHEDULER=off)", file=sys.stderr)
+        return None
+    from bot.delivery import build_delivery
+    from bot.scheduler import start_in_background
+
+    return start_in_background(uow, build_delivery(config, uow, sys.stdout))
+
+
+def _serve(config: Config, uow: Any) -> int:
+    import uvicorn
+
+    from bot.web import build_web_app
+
+    slack_app = None
+    served = []
+    if config.slack is not None:
+        if not config.slack.signing_secret:
+            print("actionbot: serving Slack over HTTP needs SLACK_SIGNING_SECRET (or use "
+                  "`actionbot socket` with SLACK_APP_TOKEN).", file=sys.stderr)
+            return 2
+        from bot.slack.app import build_app
+
+        slack_app = build_app(config.slack, uow)
+        served.append("Slack at /slack/events")
+    if not served:
+        print("actionbot: no chat platform is configured. Set SLACK_BOT_TOKEN and "
+              "SLACK_SIGNING_SECRET (see README), or try `actionbot console --demo`.",
+              file=sys.stderr)
+        return 2
+    print(f"actionbot serving {', '.join(served)} and /healthz on {config.host}:{config.port}",
+          file=sys.stderr)
+    scheduler = _start_scheduler(config, uow)
+    try:
+        uvicorn.run(build_web_app(slack_app=slack_app), host=config.host, port=config.port,
+                    log_level="info")
+    finally:
+        if scheduler is not None:
+            scheduler.shutdown(wait=False)
+    return 0
+
+
+def _socket(config: Config, uow: Any) -> int:
+    if config.slack is None or not config.slack.app_token:
+        print("actionbot: Socket Mode needs SLACK_APP_TOKEN (xapp-…) and SLACK_BOT_TOKEN.",
+              file=sys.stderr)
+        return 2
+    from slack_bolt.adapter.socket_mode import SocketModeHandler
+
+    from bot.slack.app import build_app
+
+    app = build_app(config.slack, uow)
+    print("actionbot serving Slack in Socket Mode", file=sys.stderr)
+    scheduler = _start_scheduler(config, uow)
+    try:
+        SocketModeHandler(app, config.slack.app_token).start()
+    finally:
+        if scheduler is not None:
+            scheduler.shutdown(wait=False)
+    return 0

@@ -1,0 +1,275 @@
+"""Bolt listeners: translate Slack payloads into ``handlers`` calls and answer in Block Kit.
+
+No decisions about the log are made here; a button only says which intent was pressed.
+Everything answers inside Slack's 3 seconds: fast commands in their ack, the digest in a
+lazy listener after an immediate ack.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import re
+from collections.abc import Callable
+from dataclasses import replace
+from datetime import UTC, date, datetime
+from typing import Any
+
+from slack_bolt import Ack, App, Respond
+from slack_sdk import WebClient
+from slack_sdk.errors import SlackApiError
+
+from bot.slack import blocks as bk
+from bot.slack import views
+from bot.slack.text import escape, from_slack
+from handlers.context import Invocation
+from handlers.dispatch import handle
+from handlers.errors import UserError
+from handlers.forms import AddSubmission, add_form, submit_add
+from handlers.home import my_actions
+from handlers.replies import Reply, Tone
+from storage.uow import UnitOfWork
+
+log = logging.getLogger(__name__)
+SLOW = re.compile(r"^\s*digest\b", re.I)
+MENTION = re.compile(r"<@([A-Z0-9]+)(?:\|[^>]*)?>")
+ROOTS = {"/action": "action", "/actions": "action", "/board": "board"}
+
+
+def slash_response(reply: Reply) -> dict[str, Any]:
+    text, blocks = bk.render(reply)
+    return {"response_type": "in_channel" if reply.public else "ephemeral",
+            "text": text, "blocks": blocks}
+
+
+class SlackListeners:
+    def __init__(self, uow: UnitOfWork, clock: Callable[[], datetime] | None = None) -> None:
+        self.uow = uow
+        self.clock = clock or (lambda: datetime.now(UTC))
+        self._names: dict[str, str] = {}
+
+    def register(self, app: App) -> None:
+        for name in ("/action", "/board"):
+            app.command(name)(ack=self.on_command, lazy=[self.on_slow_command])
+        app.action(re.compile(r"^ab\."))(self.on_button)
+        app.view(views.ADD_VIEW)(self.on_add_submitted)
+        app.view(views.UPDATE_VIEW)(self.on_update_submitted)
+        app.shortcut("make_action")(self.on_make_action)
+        app.event("app_home_opened")(self.on_home_opened)
+
+    # ---- who and where -----------------------------------------------------------------
+    def _real_name(self, client: WebClient, user_id: str) -> str | None:
+        if user_id not in self._names:
+            try:
+                user = client.users_info(user=user_id)["user"]
+            except SlackApiError as err:
+                log.warning("users.info %s failed: %s", user_id, err.response.get("error"))
+                return None
+            profile = user.get("profile") or {}
+            name = profile.get("real_name") or user.get("real_name") or user.get("name")
+            if len(self._names) > 5000:
+                self._names.clear()
+            self._names[user_id] = name
+        return self._names[user_id]
+
+    def _named_mentions(self, client: WebClient, text: str) -> str:
+        """``<@U1|mac.h>`` → ``<@U1|Mac Heath>``: initials come from real names."""
+
+        def named(m: re.Match[str]) -> str:
+            name = self._real_name(client, m.group(1))
+            return f"<@{m.group(1)}|{name}>" if name else m.group(0)
+
+        return MENTION.sub(named, text)
+
+    # ---- slash commands ----------------------------------------------------------------
+    def on_command(self, ack: Ack, command: dict[str, Any], client: WebClient) -> None:
+        root = ROOTS.get(command.get("command", ""), "action")
+        text = from_slack(command.get("text") or "")
+        inv = Invocation(platform="slack", workspace=command.get("team_id", ""),
+                         channel=command.get("channel_id", ""), user_id=command.get("user_id"))
+        if root == "action" and not text.strip():
+            self._open_add_modal(ack, client, inv, command.get("trigger_id", ""))
+            return
+        if root == "action" and SLOW.match(text):
+            ack(response_type="ephemeral", text="Preparing the digest…")
+            return
+        if MENTION.search(text):
+            text = self._named_mentions(client, text)
+        if root == "board" and text.strip().lower().startswith("setup"):
+            inv = replace(inv, user_name=self._real_name(client, inv.user_id or ""))
+        ack(**slash_response(handle(root, text, invocation=inv, uow=self.uow, now=self.clock())))
+
+    def on_slow_command(self, command: dict[str, Any], respond: Respond) -> None:
+        text = from_slack(command.get("text") or "")
+        if ROOTS.get(command.get("command", "")) != "action" or not SLOW.match(text):
+            return
+        inv = Invocation(platform="slack", workspace=command.get("team_id", ""),
+                         channel=command.get("channel_id", ""), user_id=command.get("user_id"))
+        respond(**slash_response(handle("action", text, invocation=inv, uow=self.uow,
+                                        now=self.clock())))
+
+    def _open_add_modal(self, ack: Ack, client: WebClient, inv: Invocation, trigger: str,
+                        text: str = "", owners: list[str] | None = None) -> None:
+        try:
+            form = add_form(self.uow, inv, self.clock())
+        except UserError as err:
+            ack(response_type="ephemeral", text=escape(err.message))
+            return
+        view = views.add_modal(form, channel=inv.channel, text=text)
+        if owners:
+            view["blocks"][2]["element"]["initial_users"] = owners[:20]
+        ack()
+        client.views_open(trigger_id=trigger, view=view)
+
+    # ---- buttons -----------------------------------------------------------------------
+    def on_button(self, ack: Ack, body: dict[str, Any], action: dict[str, Any],
+                  client: WebClient, respond: Respond) -> None:
+        ack()
+        raw = action.get("value") or (action.get("selected_option") or {}).get("value") or "{}"
+        value = json.loads(raw)
+        intent, ref, board_id = value.get("i"), str(value.get("r", "")), value.get("b")
+        user = body.get("user") or {}
+        team = user.get("team_id") or (body.get("team") or {}).get("id", "")
+        channel = (body.get("channel") or {}).get("id", "")
+        inv = Invocation(platform="slack", workspace=team, channel=channel,
+                         user_id=user.get("id"), board_id=board_id)
+        if intent == "update":
+            client.views_open(trigger_id=body["trigger_id"], view=views.update_modal(
+                board_id=board_id, ref=ref, channel=channel or None,
+                container=body.get("container") or {}))
+            return
+        if intent == "member_add":
+            reply = handle("board", f"member add {ref}", invocation=inv, uow=self.uow,
+                           now=self.clock())
+        elif intent in ("close", "defer"):
+            tail = " next meeting" if intent == "defer" else ""
+            reply = handle("action", f"{intent} {ref}{tail}", invocation=inv, uow=self.uow,
+                           now=self.clock())
+        else:
+            log.warning("unknown button intent %r", intent)
+            return
+        self._answer(body, reply, respond, client, inv)
+
+    def _answer(self, body: dict[str, Any], reply: Reply, respond: Respond,
+                client: WebClient, inv: Invocation) -> None:
+        """A single-card message is updated in place; App Home is redrawn; else a private note."""
+        container = body.get("container") or {}
+        if container.get("type") == "view":
+            self._publish_home(client, inv)
+            if reply.tone is not Tone.ERROR:
+                return
+        text, blocks = bk.render(reply)
+        message = body.get("message") or {}
+        if reply.tone is not Tone.ERROR and reply.items and _single_card(message):
+            respond(replace_original=True, text=text, blocks=blocks)
+        elif container.get("type") != "view" or reply.tone is Tone.ERROR:
+            if body.get("response_url"):
+                respond(response_type="ephemeral", replace_original=False, text=text,
+                        blocks=blocks)
+            else:
+                client.chat_postMessage(channel=inv.user_id or "", text=text, blocks=blocks)
+
+    # ---- modals ------------------------------------------------------------------------
+    def on_add_submitted(self, ack: Ack, body: dict[str, Any], view: dict[str, Any],
+                         client: WebClient) -> None:
+        meta = json.loads(view.get("private_metadata") or "{}")
+        state = view["state"]["values"]
+        text = (state["text"]["value"].get("value") or "").strip()
+        owners = tuple(state.get("owners", {}).get("value", {}).get("selected_users") or ())
+        picked = state.get("due", {}).get("value", {}).get("selected_date")
+        meeting = ((state.get("meeting") or {}).get("value", {}).get("selected_option")
+                   or {}).get("value")
+        user = body.get("user") or {}
+        inv = Invocation(platform="slack", workspace=user.get("team_id", ""),
+                         channel=meta.get("c", ""), user_id=user.get("id"),
+                         board_id=meta.get("b"))
+        form = AddSubmission(text=text, owner_user_ids=owners,
+                             due=date.fromisoformat(picked) if picked else None,
+                             meeting_id=int(meeting) if meeting else None)
+        reply = submit_add(self.uow, inv, form, self.clock())
+        if reply.tone is Tone.ERROR:
+            field = ("due" if "past" in reply.title else
+                     "owners" if "member" in reply.title and owners else "text")
+            ack(response_action="errors", errors={field: reply.title[:150]})
+            return
+        ack()
+        out_text, out_blocks = bk.render(reply)
+        client.chat_postMessage(channel=meta.get("c") or inv.user_id, text=out_text,
+                                blocks=out_blocks)
+
+    def on_update_submitted(self, ack: Ack, body: dict[str, Any], view: dict[str, Any],
+                            client: WebClient) -> None:
+        meta = json.loads(view.get("private_metadata") or "{}")
+        note = " ".join((view["state"]["values"]["note"]["value"].get("value") or "").split())
+        user = body.get("user") or {}
+        inv = Invocation(platform="slack", workspace=user.get("team_id", ""),
+                         channel=meta.get("c") or "", user_id=user.get("id"),
+                         board_id=meta.get("b"))
+        if not note:
+            ack(response_action="errors", errors={"note": "Write a short note."})
+            return
+        reply = handle("action", f"update {meta.get('r')} {note}", invocation=inv,
+                       uow=self.uow, now=self.clock())
+        if reply.tone is Tone.ERROR:
+            ack(response_action="errors", errors={"note": reply.title[:150]})
+            return
+        ack()
+        if (meta.get("k") or {}).get("type") == "view":
+            self._publish_home(client, inv)
+            return
+        text, out = bk.render(reply)
+        if inv.channel:
+            client.chat_postEphemeral(channel=inv.channel, user=inv.user_id or "", text=text,
+                                      blocks=out)
+        else:
+            client.chat_postMessage(channel=inv.user_id or "", text=text, blocks=out)
+
+    # ---- shortcut and App Home ---------------------------------------------------------
+    def on_make_action(self, ack: Ack, shortcut: dict[str, Any], client: WebClient) -> None:
+        message = shortcut.get("message") or {}
+        text = from_slack(message.get("text") or "")
+        owners = list(dict.fromkeys(MENTION.findall(text)))
+        text = MENTION.sub(lambda m: "@" + (self._real_name(client, m.group(1)) or m.group(1)),
+                           text)
+        user = shortcut.get("user") or {}
+        inv = Invocation(platform="slack",
+                         workspace=user.get("team_id") or (shortcut.get("team") or {}).get("id",
+                                                                                           ""),
+                         channel=(shortcut.get("channel") or {}).get("id", ""),
+                         user_id=user.get("id"))
+        try:
+            form = add_form(self.uow, inv, self.clock())
+        except UserError as err:
+            ack()
+            client.views_open(trigger_id=shortcut["trigger_id"], view=views.message_modal(
+                "No board here", escape(err.message) + "\nSet one up with `/board setup …`."))
+            return
+        view = views.add_modal(form, channel=inv.channel, text=text)
+        if owners:
+            view["blocks"][2]["element"]["initial_users"] = owners[:20]
+        ack()
+        client.views_open(trigger_id=shortcut["trigger_id"], view=view)
+
+    def on_home_opened(self, event: dict[str, Any], client: WebClient,
+                       context: dict[str, Any]) -> None:
+        if event.get("tab", "home") != "home":
+            return
+        inv = Invocation(platform="slack", workspace=context.get("team_id") or "",
+                         channel="", user_id=event.get("user"))
+        self._publish_home(client, inv)
+
+    def _publish_home(self, client: WebClient, inv: Invocation) -> None:
+        home = Invocation(platform="slack", workspace=inv.workspace, channel="",
+                          user_id=inv.user_id)
+        reply = my_actions(self.uow, home, self.clock())
+        client.views_publish(user_id=inv.user_id or "", view=views.home_view(reply))
+
+
+def _single_card(message: dict[str, Any]) -> bool:
+    """Was the pressed button on a message that shows exactly one action card?"""
+    found = message.get("blocks") or []
+    action_rows = [b for b in found if b.get("type") == "actions"
+                   and any(str(e.get("action_id", "")).startswith("ab.close")
+                           for e in b.get("elements", []))]
+    menus = [b for b in found if (b.get("accessory") or {}).get("type") == "overflow"]
+    return len(action_rows) == 1 and not menus

@@ -1,0 +1,127 @@
+"""The real Slack app over real HTTP: uvicorn serving bot.web on a free port, Slack's
+requests signed with the signing secret, the Web API pointed at a local fake."""
+
+from __future__ import annotations
+
+import hashlib
+import hmac
+import json
+import socket
+import threading
+import time
+import urllib.error
+import urllib.request
+from collections.abc import Iterator
+from dataclasses import dataclass
+from typing import Any
+from urllib.parse import urlencode
+
+import pytest
+import uvicorn
+
+from bot.config import SlackConfig
+from bot.slack.app import build_app
+from bot.slack.listeners import SlackListeners
+from bot.web import build_web_app
+from storage.uow import UnitOfWork
+from tests.bot.slack.fake_slack import FakeSlack
+from tests.conftest import NOW
+
+SECRET = "test-signing-secret"
+TEAM = "T1"
+CHANNEL = "C1"
+
+
+@pytest.fixture
+def fake_slack() -> Iterator[FakeSlack]:
+    fake = FakeSlack(users={"U1": "Rebecca Eligon", "U2": "Mac Heath", "U3": "Kevin Yong",
+                            "U4": "Amy Coombs"}).start()
+    yield fake
+    fake.stop()
+
+
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return int(s.getsockname()[1])
+
+
+@dataclass
+class SlackHTTP:
+    """Posts to the running app as Slack would."""
+
+    base: str
+    fake: FakeSlack
+    secret: str = SECRET
+
+    def post(self, body: str, *, content_type: str, timestamp: int | None = None,
+             signature: str | None = None) -> tuple[int, dict[str, Any] | str]:
+        ts = str(timestamp if timestamp is not None else int(time.time()))
+        digest = hmac.new(self.secret.encode(), f"v0:{ts}:{body}".encode(),
+                          hashlib.sha256).hexdigest()
+        request = urllib.request.Request(
+            f"{self.base}/slack/events", data=body.encode(), method="POST",
+            headers={"Content-Type": content_type, "X-Slack-Request-Timestamp": ts,
+                     "X-Slack-Signature": signature or f"v0={digest}"})
+        try:
+            with urllib.request.urlopen(request, timeout=30) as response:
+                raw = response.read().decode()
+                status = response.status
+        except urllib.error.HTTPError as err:
+            return err.code, err.read().decode()
+        try:
+            return status, json.loads(raw) if raw else {}
+        except json.JSONDecodeError:
+            return status, raw
+
+    def command(self, text: str, *, user: str = "U1", channel: str = CHANNEL,
+                command: str = "/action") -> dict[str, Any]:
+        form = {"token": "x", "team_id": TEAM, "team_domain": "council",
+                "channel_id": channel, "channel_name": "board", "user_id": user,
+                "user_name": self.fake.users.get(user, user).lower(), "command": command,
+                "text": text, "response_url": self.fake.response_url,
+                "trigger_id": "trig.1", "api_app_id": "A1"}
+        status, body = self.post(urlencode(form),
+                                 content_type="application/x-www-form-urlencoded")
+        assert status == 200, body
+        return body if isinstance(body, dict) else {"text": body}
+
+    def interactive(self, payload: dict[str, Any]) -> tuple[int, dict[str, Any] | str]:
+        return self.post(urlencode({"payload": json.dumps(payload)}),
+                         content_type="application/x-www-form-urlencoded")
+
+    def event(self, event: dict[str, Any]) -> tuple[int, dict[str, Any] | str]:
+        body = {"token": "x", "team_id": TEAM, "api_app_id": "A1", "type": "event_callback",
+                "event": event, "event_id": "Ev1", "event_time": int(time.time())}
+        return self.post(json.dumps(body), content_type="application/json")
+
+
+@pytest.fixture
+def slack(uow: UnitOfWork, fake_slack: FakeSlack) -> Iterator[SlackHTTP]:
+    cfg = SlackConfig(bot_token="xoxb-test", signing_secret=SECRET, app_token=None,
+                      client_id=None, client_secret=None, api_url=fake_slack.url)
+    app = build_app(cfg, uow, SlackListeners(uow, clock=lambda: NOW))
+    port = _free_port()
+    server = uvicorn.Server(uvicorn.Config(build_web_app(slack_app=app), host="127.0.0.1",
+                                           port=port, log_level="warning", lifespan="off"))
+    thread = threading.Thread(target=server.run, daemon=True)
+    thread.start()
+    deadline = time.monotonic() + 20
+    while not server.started and time.monotonic() < deadline:
+        time.sleep(0.02)
+    assert server.started, "uvicorn did not start"
+    yield SlackHTTP(f"http://127.0.0.1:{port}", fake_slack)
+    server.should_exit = True
+    thread.join(timeout=10)
+
+
+@pytest.fixture
+def slack_board(slack: SlackHTTP) -> SlackHTTP:
+    """A board set up in C1 by U1 (Rebecca Eligon → RE, secretary), U2 MH chair, U3 KY."""
+    reply = slack.command("setup South East Adoption Board", command="/board")
+    assert "set up" in json.dumps(reply), reply
+    for line in ("member add <@U2|mac> MH chair", "member add <@U3|kev>",
+                 "meeting add 3 February 2027 10:30"):
+        reply = slack.command(line, command="/board")
+        assert ":white_check_mark:" in json.dumps(reply), reply
+    return slack

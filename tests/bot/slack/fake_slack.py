@@ -1,0 +1,103 @@
+"""A local stand-in for the Slack Web API: records every call the bot makes, answers like
+Slack, and can be told to answer 429 with Retry-After. Started by the tests on 127.0.0.1."""
+
+from __future__ import annotations
+
+import json
+import threading
+from dataclasses import dataclass, field
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from typing import Any
+from urllib.parse import parse_qs
+
+
+@dataclass
+class Call:
+    method: str
+    args: dict[str, Any]
+
+
+@dataclass
+class FakeSlack:
+    users: dict[str, str] = field(default_factory=dict)
+    calls: list[Call] = field(default_factory=list)
+    rate_limit_next: int = 0
+    retry_after: int = 1
+    per_channel_window: float | None = None
+    server: ThreadingHTTPServer | None = None
+    lock: threading.Lock = field(default_factory=threading.Lock)
+
+    @property
+    def url(self) -> str:
+        assert self.server is not None
+        return f"http://127.0.0.1:{self.server.server_address[1]}/api/"
+
+    @property
+    def response_url(self) -> str:
+        assert self.server is not None
+        return f"http://127.0.0.1:{self.server.server_address[1]}/respond"
+
+    def of(self, method: str) -> list[dict[str, Any]]:
+        with self.lock:
+            return [c.args for c in self.calls if c.method == method]
+
+    def start(self) -> FakeSlack:
+        fake = self
+
+        class Handler(BaseHTTPRequestHandler):
+            def log_message(self, *args: object) -> None:
+                pass
+
+            def do_POST(self) -> None:  # noqa: N802 - http.server's name
+                size = int(self.headers.get("Content-Length") or 0)
+                raw = self.rfile.read(size).decode()
+                if "json" in (self.headers.get("Content-Type") or ""):
+                    args = json.loads(raw or "{}")
+                else:
+                    args = {k: v[0] for k, v in parse_qs(raw).items()}
+                    for key in ("blocks", "view"):
+                        if isinstance(args.get(key), str):
+                            args[key] = json.loads(args[key])
+                method = self.path.rsplit("/", 1)[-1]
+                with fake.lock:
+                    if fake.rate_limit_next > 0 and method != "respond":
+                        fake.rate_limit_next -= 1
+                        self.send_response(429)
+                        self.send_header("Retry-After", str(fake.retry_after))
+                        self.send_header("Content-Type", "application/json")
+                        self.end_headers()
+                        self.wfile.write(b'{"ok": false, "error": "ratelimited"}')
+                        return
+                    fake.calls.append(Call(method, args))
+                body = fake.answer(method, args)
+                data = json.dumps(body).encode()
+                self.send_response(200)
+                self.send_header("Content-Type", "application/json")
+                self.send_header("Content-Length", str(len(data)))
+                self.end_headers()
+                self.wfile.write(data)
+
+        self.server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+        threading.Thread(target=self.server.serve_forever, daemon=True).start()
+        return self
+
+    def stop(self) -> None:
+        if self.server is not None:
+            self.server.shutdown()
+            self.server.server_close()
+
+    def answer(self, method: str, args: dict[str, Any]) -> dict[str, Any]:
+        if method == "users.info":
+            user = args.get("user", "")
+            name = self.users.get(user)
+            if name is None:
+                return {"ok": False, "error": "user_not_found"}
+            return {"ok": True, "user": {"id": user, "name": name.lower().replace(" ", "."),
+                                         "real_name": name, "profile": {"real_name": name}}}
+        if method == "auth.test":
+            return {"ok": True, "team_id": "T1", "user_id": "UBOT", "bot_id": "BBOT"}
+        if method == "chat.postMessage":
+            return {"ok": True, "channel": args.get("channel"), "ts": "1700000000.000100"}
+        if method == "apps.connections.open":
+            return {"ok": True, "url": getattr(self, "socket_url", "")}
+        return {"ok": True}

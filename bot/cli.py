@@ -8,6 +8,7 @@ import sys
 from collections.abc import Sequence
 
 EXIT_UNAVAILABLE = 2
+EXPORT_FORMATS = ("docx", "md", "csv", "json", "ics")
 
 
 def _parser() -> argparse.ArgumentParser:
@@ -29,7 +30,74 @@ def _parser() -> argparse.ArgumentParser:
     db_sub = db.add_subparsers(dest="db_command", metavar="ACTION", required=True)
     upgrade = db_sub.add_parser("upgrade", help="bring the database up to the current schema")
     upgrade.add_argument("--db", help="database URL (default: DATABASE_URL or ./actionbot.db)")
+    _minutes_parsers(sub)
+    _server_parsers(sub)
     return parser
+
+
+def _server_parsers(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
+    db_help = "database URL (default: DATABASE_URL or ./actionbot.db)"
+    serve = sub.add_parser("serve", help="serve Slack (and Teams) over HTTP on HOST:PORT",
+                           description="Serve /slack/events, /api/messages (Teams) and "
+                           "/healthz on HOST:PORT (default 0.0.0.0:3000), and run the "
+                           "scheduler unless "
+                           "ACTIONBOT_SCHEDULER=off.")
+    serve.add_argument("--db", help=db_help)
+    socket = sub.add_parser("socket", help="run Slack in Socket Mode (no inbound traffic)")
+    socket.add_argument("--db", help=db_help)
+
+    tick = sub.add_parser("tick", help="run one scheduler tick: reminders, digests, chases",
+                          description="Send everything due at the given time (default now). "
+                          "Operators use it to see what will go out; tests to travel in time.")
+    tick.add_argument("--db", help=db_help)
+    tick.add_argument("--at", metavar="ISO-TIME",
+                      help="as of this time: 2027-01-27T09:00Z, or board time without offset")
+    tick.add_argument("--dry-run", action="store_true",
+                      help="show what would be sent; send and record nothing")
+    tick.add_argument("--json", action="store_true", help="one JSON object a line per message")
+
+    clock = sub.add_parser("scheduler", help="run the scheduler alone (the Procfile clock:)")
+    clock.add_argument("--db", help=db_help)
+    clock.add_argument("--interval", type=int, default=60, help="seconds between ticks")
+
+    package = sub.add_parser("teams-package", help="build the Teams app package to upload",
+                             description="Write the Teams app zip (manifest with the bot id "
+                             "TEAMS_CLIENT_ID, commands, icons).")
+    package.add_argument("-o", "--output", metavar="FILE",
+                         help="zip to write (default: actionbot-teams.zip)")
+    package.add_argument("--bot-id", help="the Azure Bot's app id (default: TEAMS_CLIENT_ID)")
+    package.add_argument("--website", default="https://example.org/actionbot",
+                         help="https:// page for the manifest's developer links")
+
+
+def _minutes_parsers(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
+    db_help = "database URL (default: DATABASE_URL or ./actionbot.db)"
+    imp = sub.add_parser("import", help="import a board's existing action log",
+                         description="Import the action log of Word minutes (.docx), a CSV "
+                         "file or minutes pasted as text, keeping its numbers.")
+    imp.add_argument("file", help=".docx, .csv or .txt file holding the action log")
+    imp.add_argument("--board", required=True, help="board to import into; created if new")
+    imp.add_argument("--db", help=db_help)
+    imp.add_argument("--yes", action="store_true", help="import without asking first")
+
+    ext = sub.add_parser("extract", help="propose actions from the Action: lines of notes")
+    ext.add_argument("file", help=".docx or .txt meeting notes")
+    ext.add_argument("--board", help="check the owners against this board's members")
+    ext.add_argument("--db", help=db_help)
+    ext.add_argument("--json", action="store_true", help="one JSON object a line")
+
+    exp = sub.add_parser("export", help="the action log as Word, Markdown, CSV; a JSON "
+                         "backup; or the meetings as a calendar")
+    exp.add_argument("--board", required=True)
+    exp.add_argument("--db", help=db_help)
+    exp.add_argument("--format", required=True, choices=EXPORT_FORMATS)
+    exp.add_argument("-o", "--output", metavar="FILE",
+                     help="file to write (default: standard output; for docx a file named "
+                     "after the board)")
+
+    res = sub.add_parser("restore", help="bring back a JSON backup into an empty database")
+    res.add_argument("file", help="a backup made by actionbot export --format json")
+    res.add_argument("--db", help=db_help)
 
 
 class _NoTracebackFormatter(logging.Formatter):
@@ -49,6 +117,16 @@ def _quiet_logging() -> None:
     logging.basicConfig(level=logging.WARNING, handlers=[handler], force=True)
 
 
+def _shown_url(url: str) -> str:
+    """The URL as safe to print: never with its password."""
+    from sqlalchemy.engine import make_url
+
+    try:
+        return make_url(url).render_as_string(hide_password=True)
+    except Exception:  # noqa: BLE001 - an unparsable URL is shown as "that URL"
+        return "(the given URL)"
+
+
 def _open_database(url: str):  # type: ignore[no-untyped-def]
     """Engine and unit of work on an up-to-date schema, or a one-line reason on stderr."""
     from sqlalchemy.exc import SQLAlchemyError
@@ -62,7 +140,8 @@ def _open_database(url: str):  # type: ignore[no-untyped-def]
         upgrade(engine)
     except (SQLAlchemyError, OSError, ValueError) as err:
         reason = str(err).splitlines()[0] if str(err) else type(err).__name__
-        print(f"actionbot: cannot open the database {url}: {reason}", file=sys.stderr)
+        print(f"actionbot: cannot open the database {_shown_url(url)}: {reason}",
+              file=sys.stderr)
         return None
     return UnitOfWork(engine)
 
@@ -125,6 +204,19 @@ def main(argv: Sequence[str] | None = None) -> int:
             return _console(args)
         if args.command == "db":
             return _db(args)
+        if args.command in ("serve", "socket", "tick", "scheduler"):
+            from bot import server_cli
+
+            return server_cli.run(args, _open_database)
+        if args.command == "teams-package":
+            from bot.config import teams_client_id
+            from bot.teams.package import run as package_teams
+
+            return package_teams(args, args.bot_id or teams_client_id())
+        if args.command in ("import", "extract", "export", "restore"):
+            from bot import minutes_cli
+
+            return minutes_cli.run(args, _open_database)
     except KeyboardInterrupt:
         return 130
     except BrokenPipeError:

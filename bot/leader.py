@@ -31,6 +31,8 @@ class Leadership:
             return self._acquire_postgres()
         if self._file is None:
             return True
+        if self._file.is_locked:
+            return True
         try:
             self._file.acquire(timeout=0)
         except Timeout:
@@ -56,8 +58,16 @@ class Leadership:
         return False
 
     def release(self) -> None:
+        """Give the lock up now, so a standby takes over at its next try."""
         if self._conn is not None:
-            self._conn.close()
-            self._conn = None
+            try:
+                self._conn.execute(text("SELECT pg_advisory_unlock(:k)"),
+                                   {"k": SCHEDULER_LOCK_KEY})
+                self._conn.commit()
+            finally:
+                # Never hand a connection that may still hold the lock back to the pool.
+                self._conn.invalidate()
+                self._conn.close()
+                self._conn = None
         if self._file is not None and self._file.is_locked:
-            self._file.release()
+            self._file.release(force=True)

@@ -16,6 +16,10 @@ from handlers.reminders import Outgoing
 class DeliveryError(Exception):
     """The message could not be delivered now; the ledger will retry it later."""
 
+    def __init__(self, message: str, *, delivered: set[str] | None = None) -> None:
+        super().__init__(message)
+        self.delivered = delivered or set()
+
 
 class Notifier(Protocol):
     def deliver(self, message: Outgoing) -> None: ...
@@ -40,11 +44,29 @@ class Delivery:
     def __init__(self, notifiers: Mapping[str, Notifier]) -> None:
         self.notifiers = dict(notifiers)
 
-    def deliver(self, message: Outgoing, platforms: set[str]) -> None:
-        usable = [self.notifiers[p] for p in sorted(platforms) if p in self.notifiers]
+    def deliver(self, message: Outgoing, platforms: set[str],
+                already: set[str] | frozenset[str] = frozenset()) -> set[str]:
+        """Deliver on every platform not in ``already``; returns those that succeeded.
+
+        When one platform fails the others still get the message, and the DeliveryError
+        says which did (``delivered``) so that a retry sends only what is missing.
+        """
+        usable = [p for p in sorted(platforms) if p in self.notifiers]
         if not usable:
             where = ", ".join(sorted(platforms)) or "no channel at all"
             raise DeliveryError(f"{message.board.name} is bound to {where}; no notifier is "
                                 "configured for it")
-        for notifier in usable:
-            notifier.deliver(message)
+        delivered = set(already)
+        errors = []
+        for platform in usable:
+            if platform in delivered:
+                continue
+            try:
+                self.notifiers[platform].deliver(message)
+            except Exception as err:  # noqa: BLE001 - reported together below
+                errors.append(f"{platform}: {err}")
+            else:
+                delivered.add(platform)
+        if errors:
+            raise DeliveryError("; ".join(errors), delivered=delivered)
+        return delivered

@@ -20,7 +20,14 @@ from bot.leader import Leadership
 from bot.notify import Delivery
 from handlers import reminders
 from storage.boards import channels_of
-from storage.sends import Unit, claim, mark_failed, mark_sent, record_skipped
+from storage.sends import (
+    Unit,
+    claim,
+    delivered_platforms,
+    mark_failed,
+    mark_sent,
+    record_skipped,
+)
 from storage.uow import UnitOfWork
 
 log = logging.getLogger(__name__)
@@ -68,11 +75,12 @@ def tick(uow: UnitOfWork, delivery: Delivery, *, now: datetime | None = None,
             with uow.transaction() as session:
                 reminders.compose(session, message, now)
                 platforms = {c.platform for c in channels_of(session, message.board)}
-            delivery.deliver(message, platforms)
+            delivery.deliver(message, platforms, delivered_platforms(uow, keys))
         except Exception as err:  # noqa: BLE001 - recorded; the ledger retries it later
             log.warning("could not send %s to %s on %s: %s", message.kind, message.recipient,
                         message.board.name, err)
-            mark_failed(uow, keys, now=now, error=str(err))
+            mark_failed(uow, keys, now=now, error=str(err),
+                        delivered=getattr(err, "delivered", ()))
             result.failed.append((message, str(err)))
             continue
         mark_sent(uow, keys, now=now)

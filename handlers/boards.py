@@ -18,7 +18,13 @@ from handlers.scope import Scope
 from storage import boards as store
 from storage.history import Actor, record
 from storage.meetings import next_meeting
-from storage.members import active_members, add_member, link_identity, member_by_identity
+from storage.members import (
+    active_members,
+    add_member,
+    link_identity,
+    member_by_identity,
+    member_by_initials,
+)
 from storage.models import Board, Member, Role
 
 DEFAULT_TIMEZONE = "Europe/London"
@@ -71,7 +77,9 @@ def _founder(session: Session, board: Board, inv: Invocation, now: datetime) -> 
 
 def _bind_existing(board: Board, session: Session, inv: Invocation, now: datetime) -> Reply:
     member = None
-    if inv.user_id is not None:
+    if inv.as_initials is not None:
+        member = member_by_initials(session, board.id, inv.as_initials)
+    elif inv.user_id is not None:
         member = member_by_identity(session, board.id, inv.platform, inv.workspace, inv.user_id)
     if not inv.is_console_operator and (member is None or member.role not in
                                         (Role.CHAIR, Role.VICE_CHAIR, Role.SECRETARY)):

@@ -39,6 +39,8 @@ def build_digest(session: Session, board: Board, now: datetime) -> Reply:
     overdue = 0
     for action in open_rows:
         overdue += cards.is_overdue(action, today)
+        if upcoming is not None and action.deferred_meeting_id == upcoming.id:
+            continue  # listed once, under "Items for this meeting"
         for label in [o.label for o in action.owners] or ["No owner yet"]:
             by_owner[label].append(cards.one_line(action, today))
     sections = [Section(heading=owner, lines=tuple(lines))

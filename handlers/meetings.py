@@ -55,8 +55,10 @@ def find_meeting(scope: Scope, text: str, *, upcoming_only: bool) -> Meeting:
     if not found:
         upcoming = store.meetings_page(scope.session, scope.board.id, since=scope.now, limit=3)
         listed = ", ".join(format_local(m.starts_at, tz) for m in upcoming) or "none scheduled"
-        raise NotFound(f"There is no {'upcoming ' if upcoming_only else ''}meeting in {label}. "
-                       f"Upcoming: {listed}.", example="/board meeting list")
+        where = "in" if precision == "month" else "on"
+        kind = "upcoming meeting" if upcoming_only else "meeting"
+        raise NotFound(f"There is no {kind} {where} {label}. Upcoming: {listed}.",
+                       example="/board meeting list")
     return found[0]
 
 
@@ -130,8 +132,9 @@ def cancel(cmd: MeetingCancel, scope: Scope) -> Reply:
                 action.status = Status.OPEN.value
                 action.deferred_meeting_id = None
             action.updated_at = scope.now
-            scope.record("action.deferral_moved", action_id=action.id,
-                         meeting_id=after.id if after else None)
+            scope.record("action.deferral_moved" if after else "action.reopened",
+                         action_id=action.id, meeting_id=after.id if after else None,
+                         note="its meeting was cancelled")
         numbers = ", ".join(str(a.number) for a in items)
         lines.append(f"Items deferred to it ({numbers}) now go to the "
                      f"{format_local(after.starts_at, tz)} meeting." if after else

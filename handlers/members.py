@@ -90,7 +90,8 @@ def add(cmd: MemberAdd, scope: Scope) -> Reply:
     else:
         before = {"name": member.name, "role": member.role, "active": member.active}
         if cmd.role is not None and cmd.role != member.role:
-            _guard_last_manager(scope, member, losing="their role")
+            if cmd.role not in MANAGER_ROLES:
+                _guard_last_manager(scope, member, losing="their role")
             member.role = cmd.role.value
         if name:
             member.name = name

@@ -78,6 +78,8 @@ def apply_setting(settings: dict[str, Any], key: str, value: str) -> tuple[str, 
         settings[key] = f"{int(m.group(1)):02d}:{m.group(2)}"
     elif key == "grace":
         settings[key] = _whole(value, key, 1, 72, allow_off=False)
+    elif key == "digest":
+        settings[key] = _whole(value, key, 1, 30, allow_off=True)
     else:
         settings[key] = _whole(value, key, 1, 60, allow_off=True)
     return before, describe(policy_of(settings), key)

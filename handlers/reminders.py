@@ -24,7 +24,8 @@ from storage.members import managers
 from storage.models import Action, Board, ChannelBinding, Meeting, Member, Role
 from storage.sends import Unit, chase_slots, settled_keys
 
-LOOKAHEAD = timedelta(days=45)
+# Far enough for the longest policy: 30 working days before a meeting across Christmas.
+LOOKAHEAD = timedelta(days=75)
 CHANNEL = "channel"
 
 

@@ -11,7 +11,7 @@ from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from typing import Any
 
-from sqlalchemy import func, select, update
+from sqlalchemy import select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
@@ -19,8 +19,8 @@ from storage.models import Send
 from storage.uow import UnitOfWork
 
 CLAIM_TIMEOUT = timedelta(minutes=10)
-MAX_ATTEMPTS = 8
-FINAL = ("sent", "skipped", "abandoned")
+MAX_BACKOFF = timedelta(minutes=15)
+FINAL = ("sent", "skipped")
 
 
 @dataclass(frozen=True)
@@ -107,24 +107,52 @@ def mark_sent(uow: UnitOfWork, keys: Iterable[str], *, now: datetime) -> None:
                         .values(status="sent", sent_at=now))
 
 
-def mark_failed(uow: UnitOfWork, keys: Iterable[str], *, now: datetime, error: str) -> None:
-    """Release the claim for a later tick, backing off; give up after ``MAX_ATTEMPTS``."""
+def mark_failed(uow: UnitOfWork, keys: Iterable[str], *, now: datetime, error: str,
+                delivered: Iterable[str] = ()) -> None:
+    """Release the claim for a later tick, backing off (at most 15 minutes between tries).
+
+    It is retried for as long as it is still due; once its grace period has passed the
+    scheduler records it as skipped. ``delivered`` names the platforms that did get it, so a
+    retry does not send them a second copy.
+    """
+    done = sorted(set(delivered))
     with uow.transaction() as session:
         for row in session.scalars(select(Send).where(Send.key.in_(list(keys)))):
-            row.detail = {**(row.detail or {}), "error": error[:500]}
-            if row.attempts >= MAX_ATTEMPTS:
-                row.status = "abandoned"
-            else:
-                row.status = "failed"
-                row.next_attempt_at = now + timedelta(minutes=2 ** row.attempts)
+            before = (row.detail or {}).get("delivered", [])
+            row.detail = {**(row.detail or {}), "error": error[:500],
+                          "delivered": sorted(set(before) | set(done))}
+            row.status = "failed"
+            row.next_attempt_at = now + min(timedelta(minutes=2 ** min(row.attempts, 10)),
+                                            MAX_BACKOFF)
+
+
+def delivered_platforms(uow: UnitOfWork, keys: Sequence[str]) -> set[str]:
+    """Platforms that already received a message whose earlier attempt failed elsewhere."""
+    with uow.transaction() as session:
+        rows = session.scalars(select(Send.detail).where(Send.key.in_(list(keys))))
+        found: set[str] | None = None
+        for detail in rows:
+            got = set((detail or {}).get("delivered", []))
+            found = got if found is None else found & got
+        return found or set()
 
 
 def record_skipped(uow: UnitOfWork, unit: Unit, *, now: datetime, reason: str) -> bool:
-    """Note a slot missed beyond its grace period, once; True if this call recorded it."""
+    """Note a slot missed beyond its grace period, once; True if this call recorded it.
+
+    A send that kept failing until its grace ran out is settled as skipped here too, so the
+    next chase is worked out from it instead of waiting on it for ever.
+    """
     try:
         with uow.transaction() as session:
-            if session.scalar(select(func.count()).where(Send.key == unit.key)):
-                return False
+            row = session.scalar(select(Send).where(Send.key == unit.key))
+            if row is not None:
+                if row.status in FINAL or (row.status == "claimed" and row.claimed_at
+                                           and row.claimed_at > now - CLAIM_TIMEOUT):
+                    return False
+                row.status = "skipped"
+                row.detail = {**(row.detail or {}), "reason": reason}
+                return True
             session.add(Send(
                 key=unit.key, kind=unit.kind, board_id=unit.board_id, recipient=unit.recipient,
                 member_id=unit.member_id, action_id=unit.action_id, meeting_id=unit.meeting_id,

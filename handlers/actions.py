@@ -36,9 +36,12 @@ from storage.meetings import next_meeting
 from storage.models import OUTSTANDING, Action, Status
 
 
-def load_action(scope: Scope, ref: ActionRef) -> Action:
-    """The action a number names on this board; a repeated imported number must say which."""
-    found = store.actions_numbered(scope.session, scope.board.id, ref.number)
+def load_action(scope: Scope, ref: ActionRef, *, for_update: bool = True) -> Action:
+    """The action a number names on this board; a repeated imported number must say which.
+
+    Locked for the rest of the command unless ``for_update`` is False (reading only)."""
+    found = store.actions_numbered(scope.session, scope.board.id, ref.number,
+                                   for_update=for_update)
     if ref.copy is not None:
         found = [a for a in found if a.copy == ref.copy]
     if not found:

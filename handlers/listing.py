@@ -98,7 +98,7 @@ def describe_event(event: Event, tz: str) -> str:
 
 def show(cmd: Show, scope: Scope) -> Reply:
     require_member(scope, "see actions")
-    action = load_action(scope, cmd.ref)
+    action = load_action(scope, cmd.ref, for_update=False)
     events, total = events_of_action(scope.session, action.id)
     tz = scope.board.timezone
     lines = ["History:"] + [describe_event(e, tz) for e in events]

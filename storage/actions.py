@@ -22,14 +22,19 @@ class OwnerSpec:
     member_id: int | None = None
 
 
-def actions_numbered(session: Session, board_id: int, number: int) -> list[Action]:
-    return list(
-        session.scalars(
-            select(Action)
-            .where(Action.board_id == board_id, Action.number == number)
-            .order_by(Action.copy)
-        )
+def actions_numbered(
+    session: Session, board_id: int, number: int, *, for_update: bool = False
+) -> list[Action]:
+    """The action(s) with that number. ``for_update`` locks them until the transaction ends,
+    so two simultaneous clicks on "Done" close an action once, not twice."""
+    query = (
+        select(Action)
+        .where(Action.board_id == board_id, Action.number == number)
+        .order_by(Action.copy)
     )
+    if for_update:
+        query = query.with_for_update(of=Action)
+    return list(session.scalars(query))
 
 
 def create_action(

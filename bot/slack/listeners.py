@@ -87,7 +87,7 @@ class SlackListeners:
         text = from_slack(command.get("text") or "")
         inv = Invocation(platform="slack", workspace=command.get("team_id", ""),
                          channel=command.get("channel_id", ""), user_id=command.get("user_id"))
-        if root == "action" and not text.strip():
+        if root == "action" and text.strip().lower() in ("", "add"):
             self._open_add_modal(ack, client, inv, command.get("trigger_id", ""))
             return
         if root == "action" and SLOW.match(text):

@@ -23,7 +23,7 @@ class FakeSlack:
     calls: list[Call] = field(default_factory=list)
     rate_limit_next: int = 0
     retry_after: int = 1
-    per_channel_window: float | None = None
+    socket_url: str = ""
     server: ThreadingHTTPServer | None = None
     lock: threading.Lock = field(default_factory=threading.Lock)
 
@@ -99,5 +99,5 @@ class FakeSlack:
         if method == "chat.postMessage":
             return {"ok": True, "channel": args.get("channel"), "ts": "1700000000.000100"}
         if method == "apps.connections.open":
-            return {"ok": True, "url": getattr(self, "socket_url", "")}
+            return {"ok": True, "url": self.socket_url}
         return {"ok": True}

@@ -292,7 +292,7 @@ def test_digest_groups_open_actions_by_owner_and_marks_overdue(log: Chat) -> Non
     assert got["All"] == ("3 · All · All to reflect on the data",)
     assert got["KY"] == ("2 · KY · due 5 May 2027 · KY to chase Bucks",)
     assert got["MH"] == ("1 · MH · due 20 January 2027 (overdue) · MH to write to DfE",)
-    assert got["No owner yet"] == ("7 · nobody yet · Read the PLO report",)
+    assert "No owner yet" not in got, "an item for the meeting is listed once, under its heading"
     assert "LH" not in got
     assert "AC" not in got
 

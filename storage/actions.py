@@ -178,3 +178,26 @@ def outstanding_for_members(
         .order_by(Action.due_on.is_(None), Action.due_on, Action.number.desc())
         .limit(limit)
     ))
+
+
+def whole_log(session: Session, board_id: int) -> Iterable[Action]:
+    """Every entry, newest number first, repeats of a number in the order they were read.
+
+    Only for exports and backups, which print the whole log by definition; streamed."""
+    return session.scalars(
+        select(Action)
+        .where(Action.board_id == board_id)
+        .order_by(Action.number.desc(), Action.copy)
+        .execution_options(yield_per=500)
+    )
+
+
+def log_fingerprints(session: Session, board_id: int) -> list[tuple[int, int, str, str]]:
+    """(number, copy, text, status) of every entry: what an import compares against."""
+    return [
+        (n, c, t, s)
+        for n, c, t, s in session.execute(
+            select(Action.number, Action.copy, Action.text, Action.status)
+            .where(Action.board_id == board_id)
+        )
+    ]

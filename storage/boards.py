@@ -98,3 +98,18 @@ def boards_by_id(session: Session, ids: set[int]) -> dict[int, Board]:
     if not ids:
         return {}
     return {b.id: b for b in session.scalars(select(Board).where(Board.id.in_(ids)))}
+
+
+def lock_board(session: Session, board_id: int) -> None:
+    """Hold the board row until the transaction ends: one import (or add) at a time."""
+    session.scalar(select(Board.id).where(Board.id == board_id).with_for_update())
+
+
+def raise_action_counter(session: Session, board: Board, highest: int) -> None:
+    """After an import: new numbers continue after the highest number the log holds."""
+    session.execute(
+        update(Board)
+        .where(Board.id == board.id, Board.last_action_number < highest)
+        .values(last_action_number=highest)
+    )
+    session.refresh(board)

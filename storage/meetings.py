@@ -76,3 +76,23 @@ def add_meeting(session: Session, board_id: int, starts_at: datetime, now: datet
     session.add(meeting)
     session.flush()
     return meeting
+
+
+def all_meetings(session: Session, board_id: int) -> list[Meeting]:
+    """Every meeting, cancelled ones too, earliest first (for the calendar feed)."""
+    return list(session.scalars(
+        select(Meeting).where(Meeting.board_id == board_id).order_by(Meeting.starts_at)
+    ))
+
+
+def first_meeting_id_between(
+    session: Session, board_id: int, start: datetime, end: datetime
+) -> int | None:
+    """The first meeting in [start, end), preferring one that was not cancelled."""
+    return session.scalar(
+        select(Meeting.id)
+        .where(Meeting.board_id == board_id, Meeting.starts_at >= start,
+               Meeting.starts_at < end)
+        .order_by(Meeting.cancelled, Meeting.starts_at)
+        .limit(1)
+    )

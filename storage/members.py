@@ -106,3 +106,10 @@ def memberships(session: Session, platform: str, workspace: str, user_id: str) -
             )
         )
     )
+
+
+def all_members(session: Session, board_id: int) -> list[Member]:
+    """Every member, current ones first, so a removed member never shadows a current one."""
+    return list(session.scalars(
+        select(Member).where(Member.board_id == board_id).order_by(Member.active.desc())
+    ))

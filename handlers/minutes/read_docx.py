@@ -1,0 +1,105 @@
+"""Action logs in Word minutes (.docx), read with python-docx.
+
+The log is whichever table has an Action / Responsible / Date issued / Status header row,
+anywhere in the document, even inside another table used for page layout. Word's own list
+bullets are not part of the text, so list paragraphs get a "• " to keep their shape.
+"""
+
+from __future__ import annotations
+
+import zipfile
+from collections.abc import Iterator
+from io import BytesIO
+
+from docx import Document
+from docx.document import Document as DocumentObject
+from docx.opc.exceptions import OpcError
+from docx.table import Table, _Cell
+from lxml.etree import XMLSyntaxError
+
+from handlers.minutes.log_table import (
+    HEADER_HINT,
+    LogRow,
+    UnreadableLog,
+    header_columns,
+    require_number_column,
+    row_from_cells,
+    tidy_cell,
+)
+
+ZIP_MAGIC = b"PK\x03\x04"
+HEADER_SEARCH_ROWS = 3
+NESTING_LIMIT = 3
+
+
+def read_docx(data: bytes, source: str) -> list[LogRow]:
+    """Every row of every action-log table in the document; ``UnreadableLog`` if none."""
+    document = open_docx(data, source)
+    rows: list[LogRow] = []
+    found = False
+    for t, table in enumerate(_tables(document.tables), start=1):
+        header = _header(table)
+        if header is None:
+            continue
+        columns, first_row = header
+        require_number_column(columns, source)
+        found = True
+        for r, row in enumerate(table.rows[first_row:], start=first_row + 1):
+            cells = [_cell_text(c) for c in row.cells]
+            if header_columns(cells) is not None:
+                continue
+            log_row = row_from_cells(cells, columns, f"table {t}, row {r}")
+            if not log_row.is_blank:
+                rows.append(log_row)
+    if not found:
+        raise UnreadableLog(f"I found no action log in {source}: I look for {HEADER_HINT}.")
+    return rows
+
+
+def open_docx(data: bytes, source: str) -> DocumentObject:
+    try:
+        return Document(BytesIO(data))
+    except (OpcError, zipfile.BadZipFile, KeyError, ValueError, XMLSyntaxError) as err:
+        raise UnreadableLog(
+            f"{source} is not a Word document I can read ({_reason(err)}). "
+            "Save it from Word as .docx, or paste the action log into a .txt file."
+        ) from err
+
+
+def _reason(err: Exception) -> str:
+    if isinstance(err, (zipfile.BadZipFile, OpcError)):
+        return "it is not a .docx package"
+    return str(err).splitlines()[0] if str(err) else type(err).__name__
+
+
+def _tables(tables: list[Table], depth: int = 0) -> Iterator[Table]:
+    for table in tables:
+        yield table
+        if depth < NESTING_LIMIT:
+            for row in table.rows:
+                for cell in row.cells:
+                    yield from _tables(cell.tables, depth + 1)
+
+
+def _header(table: Table) -> tuple[list[str | None], int] | None:
+    for index, row in enumerate(table.rows[:HEADER_SEARCH_ROWS]):
+        columns = header_columns([_cell_text(c) for c in row.cells])
+        if columns is not None:
+            return columns, index + 1
+    return None
+
+
+def _cell_text(cell: _Cell) -> str:
+    lines = []
+    for paragraph in cell.paragraphs:
+        text = paragraph.text.strip()
+        if text and _is_list(paragraph):
+            text = f"• {text}"
+        lines.append(text)
+    return tidy_cell("\n".join(lines))
+
+
+def _is_list(paragraph: object) -> bool:
+    p_pr = paragraph._p.pPr  # type: ignore[attr-defined]
+    style = getattr(getattr(paragraph, "style", None), "name", "") or ""
+    return (p_pr is not None and p_pr.numPr is not None) or style.startswith("List Bullet")

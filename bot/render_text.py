@@ -30,7 +30,18 @@ def render(reply: Reply) -> str:
         out.append("  " + " · ".join(f"{b.label}: {b.command}" for b in reply.buttons))
     if reply.footer:
         out.append(f"  {reply.footer}")
+    if reply.file is not None:
+        out.append(_file(reply))
     return "\n".join(out)
+
+
+def _file(reply: Reply) -> str:
+    """Text files are printed; a Word file cannot be, so say how to save one."""
+    assert reply.file is not None
+    if reply.file.mime.startswith("text/"):
+        return reply.file.content.decode("utf-8").rstrip("\n")
+    return (f"  {reply.file.filename} is a Word file: save it with "
+            "actionbot export --board NAME --format docx -o FILE")
 
 
 def is_error(reply: Reply) -> bool:

@@ -152,6 +152,16 @@ class Digest:
 
 
 @dataclass(frozen=True)
+class ExportLog:
+    fmt: str = "docx"
+
+
+@dataclass(frozen=True)
+class ImportLog:
+    pass
+
+
+@dataclass(frozen=True)
 class Help:
     topic: str | None = None
     root: str = "action"
@@ -161,16 +171,17 @@ class Help:
 Command = (
     BoardSetup | MemberAdd | MemberRemove | MemberList | MeetingAdd | MeetingList | MeetingMove
     | MeetingCancel | Settings | AddAction | Decision | Assign | Close | Reopen | Update
-    | SetDue | Defer | Withdraw | ListActions | Show | Digest | Help
+    | SetDue | Defer | Withdraw | ListActions | Show | Digest | ExportLog | ImportLog | Help
 )
 
 ACTION_VERBS = {
     "add", "assign", "close", "done", "complete", "reopen", "update", "due", "defer",
-    "withdraw", "decision", "list", "show", "digest", "help",
+    "withdraw", "decision", "list", "show", "digest", "export", "import", "help",
 }
 BOARD_VERBS = {"setup", "member", "members", "meeting", "meetings", "settings", "help"}
 ROLES = {"chair": Role.CHAIR, "vice-chair": Role.VICE_CHAIR, "vicechair": Role.VICE_CHAIR,
          "vice": Role.VICE_CHAIR, "secretary": Role.SECRETARY, "member": Role.MEMBER}
+EXPORT_FORMATS = ("docx", "md", "csv")
 _REF = re.compile(r"^#?(\d{1,7})([a-z])?$", re.I)
 _DUE_KEYWORD = re.compile(r"\s(by|due)\s+", re.I)
 
@@ -239,11 +250,20 @@ def _parse_action(verb: str, rest: str, today: date) -> Command:
         return Show(ref=ref)
     if verb == "digest":
         return Digest()
+    if verb == "export":
+        fmt = (rest.split() or ["docx"])[0].lower().lstrip(".")
+        fmt = {"word": "docx", "markdown": "md"}.get(fmt, fmt)
+        if fmt not in EXPORT_FORMATS:
+            raise UserError(f"I can export the log as docx (Word), md or csv, not “{fmt[:20]}”.",
+                            example="/action export docx")
+        return ExportLog(fmt=fmt)
+    if verb == "import":
+        return ImportLog()
     if _REF.match(verb):
         raise UserError(f"Say what to do with action {verb}.", example=f"/action close {verb}")
     raise UserError(
         f"I don't know “/action {verb[:30]}”. I know: add, assign, close, reopen, update, due, "
-        "defer, withdraw, decision, list, show, digest, help.",
+        "defer, withdraw, decision, list, show, digest, export, import, help.",
         example="/action add MH to write to DfE by end of March",
     )
 

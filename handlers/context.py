@@ -13,7 +13,8 @@ class Invocation:
     team/channel id). ``user_id`` is the platform's account id. The console sets
     ``as_initials`` instead (its ``--as`` option) and has no account. ``board_id`` is set
     only for a button pressed outside the board's channel (a DM reminder, App Home): the
-    button names its board, and the person must be a member of it.
+    button names its board, and the person must be a member of it. ``base_url`` is where
+    the bot is reachable over HTTP, if anywhere, for links such as the meetings calendar.
     """
 
     platform: str
@@ -23,6 +24,7 @@ class Invocation:
     user_name: str | None = None
     as_initials: str | None = None
     board_id: int | None = None
+    base_url: str | None = None
 
     @property
     def is_console_operator(self) -> bool:

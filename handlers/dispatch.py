@@ -11,7 +11,7 @@ import logging
 import uuid
 from collections.abc import Callable
 from datetime import UTC, datetime
-from typing import Any
+from typing import Any, TypeVar
 
 from sqlalchemy.exc import IntegrityError, OperationalError
 from sqlalchemy.orm import Session
@@ -26,7 +26,9 @@ from handlers.commands import (
     Decision,
     Defer,
     Digest,
+    ExportLog,
     Help,
+    ImportLog,
     ListActions,
     MeetingAdd,
     MeetingCancel,
@@ -47,6 +49,7 @@ from handlers.context import Invocation
 from handlers.dates import today_in
 from handlers.errors import UserError
 from handlers.help import help_reply
+from handlers.minutes import chat
 from handlers.replies import Reply, Tone, error_reply
 from handlers.scope import Scope
 from storage.boards import board_for_channel
@@ -55,6 +58,7 @@ from storage.models import Board, Member
 from storage.uow import UnitOfWork
 
 log = logging.getLogger(__name__)
+T = TypeVar("T")
 
 ROUTES: dict[type, Callable[[Any, Scope], Reply]] = {
     AddAction: actions.add,
@@ -77,6 +81,8 @@ ROUTES: dict[type, Callable[[Any, Scope], Reply]] = {
     MeetingMove: meetings.move,
     MeetingCancel: meetings.cancel,
     Settings: boards.settings,
+    ExportLog: chat.export_log,
+    ImportLog: chat.import_how,
 }
 DEFAULT_TIMEZONE = "Europe/London"
 
@@ -116,18 +122,34 @@ def execute(
     return _guarded(lambda *_: command, command_text, invocation, uow, now)
 
 
+def run_in_scope(
+    route: Callable[[T, Scope], Reply],
+    payload: T,
+    *,
+    invocation: Invocation,
+    uow: UnitOfWork,
+    now: datetime | None = None,
+    command_text: str,
+) -> Reply:
+    """Run a handler that takes more than words (an uploaded file, say) like any command:
+    the channel's board, the person's membership, one transaction, friendly errors."""
+    return _guarded(lambda *_: payload, command_text, invocation, uow, now, route=route)
+
+
 def _guarded(
-    make: Callable[[Session, Board | None, datetime], Command],
+    make: Callable[[Session, Board | None, datetime], Any],
     command_text: str,
     inv: Invocation,
     uow: UnitOfWork,
     now: datetime | None,
+    route: Callable[[Any, Scope], Reply] | None = None,
 ) -> Reply:
     now = now or datetime.now(UTC)
     try:
         with uow.transaction() as session:
             board = _board_of(session, inv)
-            return _run(make(session, board, now), command_text, session, board, inv, now)
+            return _run(make(session, board, now), command_text, session, board, inv, now,
+                        route)
     except UserError as err:
         return error_reply(err.message, err.example, err.buttons)
     except IntegrityError:
@@ -156,8 +178,9 @@ def _board_of(session: Session, inv: Invocation) -> Board | None:
     return board_for_channel(session, inv.platform, inv.workspace, inv.channel)
 
 
-def _run(command: Command, command_text: str, session: Session, board: Board | None,
-         inv: Invocation, now: datetime) -> Reply:
+def _run(command: Any, command_text: str, session: Session, board: Board | None,
+         inv: Invocation, now: datetime,
+         route: Callable[[Any, Scope], Reply] | None = None) -> Reply:
     if isinstance(command, Help):
         return help_reply(command)
     if isinstance(command, BoardSetup):
@@ -172,7 +195,7 @@ def _run(command: Command, command_text: str, session: Session, board: Board | N
                   member=_who(session, board, inv), now=now, command_text=command_text[:1000])
     if inv.board_id is not None and scope.member is None:
         raise UserError(f"You are not a member of {board.name}.")
-    return ROUTES[type(command)](command, scope)
+    return (route or ROUTES[type(command)])(command, scope)
 
 
 def _who(session: Session, board: Board, inv: Invocation) -> Member | None:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import secrets
 from datetime import date, datetime, time, timedelta
 
 from handlers.commands import MeetingAdd, MeetingCancel, MeetingList, MeetingMove
@@ -85,6 +86,15 @@ def add(cmd: MeetingAdd, scope: Scope) -> Reply:
                  tone=Tone.SUCCESS, public=True)
 
 
+def calendar_path(scope: Scope) -> str:
+    """The board's secret calendar path; made on first use, so only members can learn it."""
+    token = (scope.board.settings or {}).get("calendar_token")
+    if not token:
+        token = secrets.token_urlsafe(18)
+        scope.board.settings = {**(scope.board.settings or {}), "calendar_token": token}
+    return f"/calendar/{token}.ics"
+
+
 def list_meetings(cmd: MeetingList, scope: Scope) -> Reply:
     require_member(scope, "see meetings")
     tz = scope.board.timezone
@@ -96,7 +106,11 @@ def list_meetings(cmd: MeetingList, scope: Scope) -> Reply:
     lines = tuple(format_local(m.starts_at, tz) + (" (held)" if m.starts_at < scope.now else "")
                   for m in meetings)
     title = "Meetings" if cmd.include_past else "Upcoming meetings"
-    return Reply(title=f"{title} of {scope.board.name}", lines=lines)
+    footer = None
+    if scope.invocation.base_url:
+        footer = ("Add them to Outlook or Google Calendar: "
+                  f"{scope.invocation.base_url.rstrip('/')}{calendar_path(scope)}")
+    return Reply(title=f"{title} of {scope.board.name}", lines=lines, footer=footer)
 
 
 def move(cmd: MeetingMove, scope: Scope) -> Reply:

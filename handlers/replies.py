@@ -67,6 +67,15 @@ class Item:
 
 
 @dataclass(frozen=True)
+class Attachment:
+    """A file a reply carries (an exported log): platforms upload it, the console prints it."""
+
+    filename: str
+    content: bytes
+    mime: str
+
+
+@dataclass(frozen=True)
 class Reply:
     """What a command answers. ``public`` replies concern the whole board and are posted
     in the channel; the rest are shown only to the person who typed the command."""
@@ -80,6 +89,7 @@ class Reply:
     public: bool = False
     footer: str | None = None
     sections: tuple[Section, ...] = field(default=())
+    file: Attachment | None = None
 
 
 @dataclass(frozen=True)

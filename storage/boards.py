@@ -113,3 +113,13 @@ def raise_action_counter(session: Session, board: Board, highest: int) -> None:
         .values(last_action_number=highest)
     )
     session.refresh(board)
+
+
+def board_with_calendar_token(session: Session, token: str) -> Board | None:
+    """The board whose meetings calendar has this secret token (boards are few; logs are not)."""
+    if not token:
+        return None
+    for board_id, settings in session.execute(select(Board.id, Board.settings)):
+        if (settings or {}).get("calendar_token") == token:
+            return session.get(Board, board_id)
+    return None

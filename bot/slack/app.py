@@ -18,7 +18,7 @@ from bot.config import SlackConfig
 from bot.slack.listeners import SlackListeners
 from storage.uow import UnitOfWork
 
-BOT_SCOPES = ["commands", "chat:write", "users:read", "im:write"]
+BOT_SCOPES = ["commands", "chat:write", "users:read", "im:write", "files:write", "files:read"]
 
 
 def retry_handlers() -> list:

@@ -21,6 +21,7 @@ from slack_sdk.errors import SlackApiError
 
 from bot.slack import blocks as bk
 from bot.slack import views
+from bot.slack.minutes import SlackMinutes, import_modal
 from bot.slack.text import escape, from_slack
 from handlers.context import Invocation
 from handlers.dispatch import handle
@@ -31,7 +32,8 @@ from handlers.replies import Reply, Tone
 from storage.uow import UnitOfWork
 
 log = logging.getLogger(__name__)
-SLOW = re.compile(r"^\s*digest\b", re.I)
+SLOW = re.compile(r"^\s*(?:digest|export)\b", re.I)
+IMPORT = re.compile(r"^\s*import\b", re.I)
 MENTION = re.compile(r"<@([A-Z0-9]+)(?:\|[^>]*)?>")
 ROOTS = {"/action": "action", "/actions": "action", "/board": "board"}
 
@@ -43,9 +45,12 @@ def slash_response(reply: Reply) -> dict[str, Any]:
 
 
 class SlackListeners:
-    def __init__(self, uow: UnitOfWork, clock: Callable[[], datetime] | None = None) -> None:
+    def __init__(self, uow: UnitOfWork, clock: Callable[[], datetime] | None = None,
+                 base_url: str | None = None) -> None:
         self.uow = uow
         self.clock = clock or (lambda: datetime.now(UTC))
+        self.base_url = base_url
+        self.minutes = SlackMinutes(uow, self.clock)
         self._names: dict[str, str] = {}
 
     def register(self, app: App) -> None:
@@ -56,6 +61,7 @@ class SlackListeners:
         app.view(views.UPDATE_VIEW)(self.on_update_submitted)
         app.shortcut("make_action")(self.on_make_action)
         app.event("app_home_opened")(self.on_home_opened)
+        self.minutes.register(app)
 
     # ---- who and where -----------------------------------------------------------------
     def _real_name(self, client: WebClient, user_id: str) -> str | None:
@@ -86,12 +92,19 @@ class SlackListeners:
         root = ROOTS.get(command.get("command", ""), "action")
         text = from_slack(command.get("text") or "")
         inv = Invocation(platform="slack", workspace=command.get("team_id", ""),
-                         channel=command.get("channel_id", ""), user_id=command.get("user_id"))
+                         channel=command.get("channel_id", ""), user_id=command.get("user_id"),
+                         base_url=self.base_url)
         if root == "action" and text.strip().lower() in ("", "add"):
             self._open_add_modal(ack, client, inv, command.get("trigger_id", ""))
             return
+        if root == "action" and IMPORT.match(text):
+            ack()
+            client.views_open(trigger_id=command.get("trigger_id", ""),
+                              view=import_modal(inv.channel))
+            return
         if root == "action" and SLOW.match(text):
-            ack(response_type="ephemeral", text="Preparing the digest…")
+            word = text.split()[0].lower()
+            ack(response_type="ephemeral", text=f"Preparing the {word}…")
             return
         if MENTION.search(text):
             text = self._named_mentions(client, text)
@@ -99,9 +112,13 @@ class SlackListeners:
             inv = replace(inv, user_name=self._real_name(client, inv.user_id or ""))
         ack(**slash_response(handle(root, text, invocation=inv, uow=self.uow, now=self.clock())))
 
-    def on_slow_command(self, command: dict[str, Any], respond: Respond) -> None:
+    def on_slow_command(self, command: dict[str, Any], respond: Respond,
+                        client: WebClient) -> None:
         text = from_slack(command.get("text") or "")
         if ROOTS.get(command.get("command", "")) != "action" or not SLOW.match(text):
+            return
+        if text.strip().lower().startswith("export"):
+            self.minutes.export(command, text, client, respond)
             return
         inv = Invocation(platform="slack", workspace=command.get("team_id", ""),
                          channel=command.get("channel_id", ""), user_id=command.get("user_id"))

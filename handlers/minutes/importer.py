@@ -113,6 +113,21 @@ def apply_import(uow: UnitOfWork, board_name: str, rows: list[LogRow], *, actor:
                              applied=True, created_board=created)
 
 
+def import_into(session: Session, board: Board, rows: list[LogRow], *, actor: Actor,
+                now: datetime, source: str, apply: bool) -> ImportOutcome:
+    """Preview (or, with ``apply``, do) an import into a board inside the caller's
+    transaction: the chat side, where the board is the channel's and already exists."""
+    if apply:
+        lock_board(session, board.id)
+    plan = plan_import(rows, _facts(session, board, today_in(board.timezone, now)))
+    if apply and plan.new:
+        _write(session, board, plan, actor=actor, now=now, source=source)
+    next_number = (board.last_action_number + 1 if apply else
+                   max(board.last_action_number, plan.highest_number) + 1)
+    return ImportOutcome(board_name=board.name, board_exists=True, plan=plan,
+                         next_number=next_number, applied=apply)
+
+
 def _write(session: Session, board: Board, plan: ImportPlan, *, actor: Actor, now: datetime,
            source: str) -> None:
     for planned in plan.new:

@@ -654,7 +654,8 @@ def test_decision_text_stores_a_linked_member_mention_as_initials(board: Chat) -
          "/action close 58 letter sent"),
         ("/action close abc", "“abc” is not an action number.", "/action close 58 letter sent"),
         ("/action frobnicate", "I don't know “/action frobnicate”. I know: add, assign, close, "
-         "reopen, update, due, defer, withdraw, decision, list, show, digest, help.",
+         "reopen, update, due, defer, withdraw, decision, list, show, digest, export, import, "
+         "help.",
          "/action add MH to write to DfE by end of March"),
         ("/action 58", "Say what to do with action 58.", "/action close 58"),
         ("/action add", "What is the action?",

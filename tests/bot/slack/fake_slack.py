@@ -24,6 +24,8 @@ class FakeSlack:
     rate_limit_next: int = 0
     retry_after: int = 1
     socket_url: str = ""
+    uploads: dict[str, bytes] = field(default_factory=dict)
+    downloads: dict[str, bytes] = field(default_factory=dict)
     server: ThreadingHTTPServer | None = None
     lock: threading.Lock = field(default_factory=threading.Lock)
 
@@ -41,6 +43,11 @@ class FakeSlack:
         with self.lock:
             return [c.args for c in self.calls if c.method == method]
 
+    def file_url(self, name: str) -> str:
+        """A private download URL for a file the test "uploaded" to Slack."""
+        assert self.server is not None
+        return f"http://127.0.0.1:{self.server.server_address[1]}/files-pri/{name}"
+
     def start(self) -> FakeSlack:
         fake = self
 
@@ -48,8 +55,30 @@ class FakeSlack:
             def log_message(self, *args: object) -> None:
                 pass
 
+            def _send(self, status: int, data: bytes, kind: str = "application/json") -> None:
+                self.send_response(status)
+                self.send_header("Content-Type", kind)
+                self.send_header("Content-Length", str(len(data)))
+                self.end_headers()
+                self.wfile.write(data)
+
+            def do_GET(self) -> None:  # noqa: N802 - http.server's name
+                name = self.path.rsplit("/", 1)[-1]
+                authorised = self.headers.get("Authorization", "").startswith("Bearer xoxb-")
+                if not self.path.startswith("/files-pri/") or name not in fake.downloads:
+                    self._send(404, b"not found", "text/plain")
+                elif not authorised:
+                    self._send(403, b"no token", "text/plain")
+                else:
+                    self._send(200, fake.downloads[name], "application/octet-stream")
+
             def do_POST(self) -> None:  # noqa: N802 - http.server's name
                 size = int(self.headers.get("Content-Length") or 0)
+                if self.path.startswith("/upload/"):
+                    with fake.lock:
+                        fake.uploads[self.path.rsplit("/", 1)[-1]] = self.rfile.read(size)
+                    self._send(200, b"OK", "text/plain")
+                    return
                 raw = self.rfile.read(size).decode()
                 if "json" in (self.headers.get("Content-Type") or ""):
                     args = json.loads(raw or "{}")
@@ -100,4 +129,17 @@ class FakeSlack:
             return {"ok": True, "channel": args.get("channel"), "ts": "1700000000.000100"}
         if method == "apps.connections.open":
             return {"ok": True, "url": self.socket_url}
+        if method == "files.getUploadURLExternal":
+            assert self.server is not None
+            file_id = f"F{len(self.uploads) + 1}"
+            port = self.server.server_address[1]
+            return {"ok": True, "file_id": file_id,
+                    "upload_url": f"http://127.0.0.1:{port}/upload/{file_id}"}
+        if method == "files.completeUploadExternal":
+            files = args.get("files")
+            files = json.loads(files) if isinstance(files, str) else files
+            return {"ok": True, "files": [{"id": f["id"], "title": f.get("title")}
+                                          for f in files or []]}
+        if method == "files.info":
+            return {"ok": True, "file": {"id": args.get("file")}}
         return {"ok": True}

@@ -33,7 +33,7 @@ from handlers.scope import Scope
 from storage import actions as store
 from storage.boards import allocate_action_number
 from storage.meetings import next_meeting
-from storage.models import OUTSTANDING, Action, Status
+from storage.models import OUTSTANDING, Action, Meeting, Status
 
 
 def load_action(scope: Scope, ref: ActionRef, *, for_update: bool = True) -> Action:
@@ -78,6 +78,24 @@ def _resolve_due(scope: Scope, due: date | NextMeeting | None) -> date | None:
 
 def _touch(action: Action, scope: Scope) -> None:
     action.updated_at = scope.now
+
+
+def _move_to(scope: Scope, action: Action, status: Status, event: str, *,
+             note: str | None = None, meeting: Meeting | None = None, **data: object) -> None:
+    """Change an action's status and record it, in the command's transaction.
+
+    Any deferral is replaced: by ``meeting`` when deferring, else cleared.
+    """
+    before = action.status
+    action.status = status.value
+    action.deferred_meeting_id = meeting.id if meeting else None
+    action.deferred_meeting = meeting
+    action.deferred_label = None
+    if note:
+        action.status_note = note
+    _touch(action, scope)
+    scope.session.flush()
+    scope.record(event, action_id=action.id, before=before, note=note, **data)
 
 
 def _mentions_as_initials(text: str, scope: Scope) -> str:
@@ -161,12 +179,8 @@ def close(cmd: Close, scope: Scope) -> Reply:
     if action.status == Status.CLOSED:
         return _no_change(action, "is already closed.")
     _require_outstanding(action, "close")
-    before = action.status
-    action.status = Status.CLOSED.value
-    if cmd.note:
-        action.status_note = cmd.note
-    _touch(action, scope)
-    scope.record("action.closed", action_id=action.id, before=before, note=cmd.note)
+    _move_to(scope, action, Status.CLOSED, "action.closed", note=cmd.note,
+             meeting=action.deferred_meeting if action.status == Status.DEFERRED else None)
     return _card_reply(scope, action, f"Action {cards.ref_of(action)} closed")
 
 
@@ -177,15 +191,7 @@ def reopen(cmd: Reopen, scope: Scope) -> Reply:
         raise UserError(f"{cards.title_of(action)} is a decision; it cannot be reopened.")
     if action.status in (Status.OPEN, Status.ONGOING):
         return _no_change(action, "is already open.")
-    before = action.status
-    action.status = Status.OPEN.value
-    action.deferred_meeting_id = None
-    action.deferred_label = None
-    if cmd.note:
-        action.status_note = cmd.note
-    _touch(action, scope)
-    scope.session.flush()
-    scope.record("action.reopened", action_id=action.id, before=before, note=cmd.note)
+    _move_to(scope, action, Status.OPEN, "action.reopened", note=cmd.note)
     return _card_reply(scope, action, f"Action {cards.ref_of(action)} reopened")
 
 
@@ -195,14 +201,7 @@ def update(cmd: Update, scope: Scope) -> Reply:
     _require_outstanding(action, "update")
     if action.status == Status.ONGOING and action.status_note == cmd.note:
         return _no_change(action, "already has that update.")
-    before = action.status
-    action.status = Status.ONGOING.value
-    action.deferred_meeting_id = None
-    action.deferred_label = None
-    action.status_note = cmd.note
-    _touch(action, scope)
-    scope.session.flush()
-    scope.record("action.updated", action_id=action.id, before=before, note=cmd.note)
+    _move_to(scope, action, Status.ONGOING, "action.updated", note=cmd.note)
     return _card_reply(scope, action, f"Action {cards.ref_of(action)} updated: ongoing",
                        public=False)
 
@@ -228,14 +227,8 @@ def defer(cmd: Defer, scope: Scope) -> Reply:
     meeting = find_meeting(scope, cmd.to, upcoming_only=True)
     if action.status == Status.DEFERRED and action.deferred_meeting_id == meeting.id:
         return _no_change(action, "is already an item for that meeting.")
-    before = action.status
-    action.status = Status.DEFERRED.value
-    action.deferred_meeting_id = meeting.id
-    action.deferred_meeting = meeting
-    action.deferred_label = None
-    _touch(action, scope)
-    scope.record("action.deferred", action_id=action.id, before=before, meeting_id=meeting.id,
-                 meeting_at=meeting.starts_at.isoformat())
+    _move_to(scope, action, Status.DEFERRED, "action.deferred", meeting=meeting,
+             meeting_id=meeting.id, meeting_at=meeting.starts_at.isoformat())
     return _card_reply(scope, action, f"Action {cards.ref_of(action)} deferred to the "
                        f"{format_local(meeting.starts_at, scope.board.timezone)} meeting")
 
@@ -248,10 +241,6 @@ def withdraw(cmd: Withdraw, scope: Scope) -> Reply:
     if action.status not in OUTSTANDING:
         raise UserError(f"{cards.title_of(action)} is {action.status}; only open actions can be "
                         "withdrawn.")
-    before = action.status
-    action.status = Status.WITHDRAWN.value
-    if cmd.reason:
-        action.status_note = cmd.reason
-    _touch(action, scope)
-    scope.record("action.withdrawn", action_id=action.id, before=before, reason=cmd.reason)
+    _move_to(scope, action, Status.WITHDRAWN, "action.withdrawn", note=cmd.reason,
+             reason=cmd.reason)
     return _card_reply(scope, action, f"Action {cards.ref_of(action)} withdrawn")

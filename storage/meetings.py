@@ -4,35 +4,26 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import select
+from sqlalchemy import Select, select
 from sqlalchemy.orm import Session
 
 from storage.models import Meeting
 
 
+def _scheduled(board_id: int) -> Select[tuple[Meeting]]:
+    return select(Meeting).where(Meeting.board_id == board_id, Meeting.cancelled.is_(False))
+
+
 def next_meeting(session: Session, board_id: int, now: datetime) -> Meeting | None:
     return session.scalar(
-        select(Meeting)
-        .where(
-            Meeting.board_id == board_id,
-            Meeting.cancelled.is_(False),
-            Meeting.starts_at >= now,
-        )
-        .order_by(Meeting.starts_at)
-        .limit(1)
+        _scheduled(board_id).where(Meeting.starts_at >= now).order_by(Meeting.starts_at).limit(1)
     )
 
 
 def last_meeting(session: Session, board_id: int, now: datetime) -> Meeting | None:
     return session.scalar(
-        select(Meeting)
-        .where(
-            Meeting.board_id == board_id,
-            Meeting.cancelled.is_(False),
-            Meeting.starts_at < now,
-        )
-        .order_by(Meeting.starts_at.desc())
-        .limit(1)
+        _scheduled(board_id).where(Meeting.starts_at < now)
+        .order_by(Meeting.starts_at.desc()).limit(1)
     )
 
 
@@ -40,35 +31,19 @@ def meetings_between(
     session: Session, board_id: int, start: datetime, end: datetime
 ) -> list[Meeting]:
     """Scheduled meetings starting in [start, end), earliest first."""
-    return list(
-        session.scalars(
-            select(Meeting)
-            .where(
-                Meeting.board_id == board_id,
-                Meeting.cancelled.is_(False),
-                Meeting.starts_at >= start,
-                Meeting.starts_at < end,
-            )
-            .order_by(Meeting.starts_at)
-        )
-    )
+    return list(session.scalars(
+        _scheduled(board_id).where(Meeting.starts_at >= start, Meeting.starts_at < end)
+        .order_by(Meeting.starts_at)
+    ))
 
 
 def meetings_page(
     session: Session, board_id: int, *, since: datetime, limit: int
 ) -> list[Meeting]:
-    return list(
-        session.scalars(
-            select(Meeting)
-            .where(
-                Meeting.board_id == board_id,
-                Meeting.cancelled.is_(False),
-                Meeting.starts_at >= since,
-            )
-            .order_by(Meeting.starts_at)
-            .limit(limit)
-        )
-    )
+    return list(session.scalars(
+        _scheduled(board_id).where(Meeting.starts_at >= since)
+        .order_by(Meeting.starts_at).limit(limit)
+    ))
 
 
 def add_meeting(session: Session, board_id: int, starts_at: datetime, now: datetime) -> Meeting:

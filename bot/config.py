@@ -33,12 +33,29 @@ class SlackConfig:
 
 
 @dataclass(frozen=True)
+class TeamsConfig:
+    """Microsoft Teams: the Azure Bot's app registration, or local testing without auth.
+
+    ``insecure_no_auth`` (``TEAMS_INSECURE_NO_AUTH=1``) is for a local connector only: no
+    incoming token is checked, no outgoing token is fetched and any service URL is used.
+    ``extra_service_urls`` extends the built-in list of Microsoft's service hosts.
+    """
+
+    client_id: str | None
+    client_secret: str | None
+    tenant_id: str | None
+    insecure_no_auth: bool = False
+    extra_service_urls: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
 class Config:
     database_url: str
     host: str = "0.0.0.0"
     port: int = 3000
     scheduler: bool = True
     slack: SlackConfig | None = None
+    teams: TeamsConfig | None = None
 
     @classmethod
     def from_env(cls, env: Mapping[str, str] | None = None, *, db: str | None = None) -> Config:
@@ -52,6 +69,7 @@ class Config:
             port=int(port),
             scheduler=env.get("ACTIONBOT_SCHEDULER", "on").lower() not in ("off", "0", "no"),
             slack=_slack(env),
+            teams=_teams(env),
         )
 
 
@@ -86,3 +104,45 @@ def _slack(env: Mapping[str, str]) -> SlackConfig | None:
     if missing:
         raise ConfigError("Slack is half-configured: set " + " and ".join(missing) + ".")
     return cfg
+
+
+TEAMS_SETTINGS = ("TEAMS_CLIENT_ID", "TEAMS_CLIENT_SECRET", "TEAMS_TENANT_ID")
+_TRUE = ("1", "true", "yes", "on")
+_FALSE = ("", "0", "false", "no", "off")
+
+
+def _teams(env: Mapping[str, str]) -> TeamsConfig | None:
+    """Teams needs all three app-registration settings, or the explicit local-testing switch."""
+    switch = env.get("TEAMS_INSECURE_NO_AUTH", "").strip().lower()
+    if switch not in _TRUE + _FALSE:
+        raise ConfigError(f"TEAMS_INSECURE_NO_AUTH must be 1 or 0, not {switch!r}.")
+    insecure = switch in _TRUE
+    values = {name: _get(env, name) for name in TEAMS_SETTINGS}
+    if not insecure and not any(values.values()):
+        return None
+    missing = [name for name, value in values.items() if not value]
+    if missing and not insecure:
+        raise ConfigError("Teams is half-configured: set " + " and ".join(missing) +
+                          " (from the Azure Bot's app registration; see README).")
+    extra = _service_urls(env.get("TEAMS_SERVICE_URL_ALLOWLIST", ""))
+    return TeamsConfig(client_id=values["TEAMS_CLIENT_ID"],
+                       client_secret=values["TEAMS_CLIENT_SECRET"],
+                       tenant_id=values["TEAMS_TENANT_ID"], insecure_no_auth=insecure,
+                       extra_service_urls=extra)
+
+
+def teams_client_id(env: Mapping[str, str] | None = None) -> str | None:
+    """Only the Azure Bot's app id: enough to build the Teams package, no secret needed."""
+    return _get(os.environ if env is None else env, "TEAMS_CLIENT_ID")
+
+
+def _service_urls(raw: str) -> tuple[str, ...]:
+    """``host.example`` (HTTPS) or ``http(s)://host[:port][/path]`` entries, comma-separated."""
+    entries = tuple(e.strip() for e in raw.split(",") if e.strip())
+    for entry in entries:
+        host = entry.split("://", 1)[1] if "://" in entry else entry
+        scheme_ok = "://" not in entry or entry.startswith(("https://", "http://"))
+        if not scheme_ok or not host or any(c in host for c in " *?#@"):
+            raise ConfigError(f"TEAMS_SERVICE_URL_ALLOWLIST: {entry!r} is not a host name or "
+                              "an http(s) URL (wildcards are not accepted).")
+    return entries

@@ -10,7 +10,8 @@ from storage.uow import UnitOfWork
 
 
 def build_delivery(config: Config, uow: UnitOfWork, stream: TextIO) -> Delivery:
-    """Console boards print; Slack boards go through Slack when Slack is configured.
+    """Console boards print; Slack and Teams boards go through their platform when it is
+    configured.
 
     Chat SDKs are imported only for the platforms that are switched on.
     """
@@ -35,4 +36,8 @@ def build_delivery(config: Config, uow: UnitOfWork, stream: TextIO) -> Delivery:
                 return shared
 
         notifiers["slack"] = SlackNotifier(client_for)
+    if config.teams is not None:
+        from bot.teams.notifier import TeamsNotifier
+
+        notifiers["teams"] = TeamsNotifier(config.teams, uow)
     return Delivery(notifiers)

@@ -18,6 +18,11 @@ from bot.config import Config, ConfigError
 
 log = logging.getLogger(__name__)
 DEFAULT_TIMEZONE = "Europe/London"
+INSECURE_WARNING = (
+    "\n!!! WARNING: TEAMS_INSECURE_NO_AUTH=1 switches Teams authentication OFF both ways.\n"
+    "!!! Anyone who reaches /api/messages can act as any Teams user, and replies go without\n"
+    "!!! a token to whatever serviceUrl a request names. Only for a local test connector.\n"
+)
 
 
 def run(args: argparse.Namespace, open_database: Callable[[str], Any]) -> int:
@@ -26,6 +31,8 @@ def run(args: argparse.Namespace, open_database: Callable[[str], Any]) -> int:
     except ConfigError as err:
         print(f"actionbot: {err}", file=sys.stderr)
         return 2
+    if config.teams is not None and config.teams.insecure_no_auth:
+        print(INSECURE_WARNING, file=sys.stderr)
     if args.command == "tick":
         at = _parse_at(args.at)
         if at is None:
@@ -123,21 +130,44 @@ def _serve(config: Config, uow: Any) -> int:
 
         slack_app = build_app(config.slack, uow)
         served.append("Slack at /slack/events")
+    teams = None
+    if config.teams is not None:
+        if config.teams.insecure_no_auth and not _is_loopback(config.host):
+            print(f"actionbot: TEAMS_INSECURE_NO_AUTH=1 accepts unauthenticated requests, so "
+                  f"it listens only on a loopback address; set HOST=127.0.0.1 (not "
+                  f"{config.host}).", file=sys.stderr)
+            return 2
+        from bot.teams.app import build_teams
+
+        teams = build_teams(config.teams, uow)
+        served.append("Teams at /api/messages")
     if not served:
         print("actionbot: no chat platform is configured. Set SLACK_BOT_TOKEN and "
-              "SLACK_SIGNING_SECRET (see README), or try `actionbot console --demo`.",
+              "SLACK_SIGNING_SECRET, or TEAMS_CLIENT_ID, TEAMS_CLIENT_SECRET and "
+              "TEAMS_TENANT_ID (see README), or try `actionbot console --demo`.",
               file=sys.stderr)
         return 2
     print(f"actionbot serving {', '.join(served)} and /healthz on {config.host}:{config.port}",
           file=sys.stderr)
     scheduler = _start_scheduler(config, uow)
     try:
-        uvicorn.run(build_web_app(slack_app=slack_app), host=config.host, port=config.port,
-                    log_level="info")
+        uvicorn.run(build_web_app(slack_app=slack_app, teams=teams), host=config.host,
+                    port=config.port, log_level="info")
     finally:
         if scheduler is not None:
             scheduler.shutdown(wait=False)
     return 0
+
+
+def _is_loopback(host: str) -> bool:
+    import ipaddress
+
+    if host.strip().lower() == "localhost":
+        return True
+    try:
+        return ipaddress.ip_address(host.strip().strip("[]")).is_loopback
+    except ValueError:
+        return False
 
 
 def _socket(config: Config, uow: Any) -> int:

@@ -1,4 +1,4 @@
-"""The HTTP side: one ASGI app serving Slack's endpoint and the health check.
+"""The HTTP side: one ASGI app serving Slack's and Teams' endpoints and the health check.
 
 Bolt's sync app is dispatched in a worker thread so one slow request never stalls the
 event loop (Bolt's own Starlette adapter calls it inline).
@@ -6,7 +6,7 @@ event loop (Bolt's own Starlette adapter calls it inline).
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Protocol
 
 from starlette.applications import Starlette
 from starlette.concurrency import run_in_threadpool
@@ -16,6 +16,12 @@ from starlette.routing import Route
 
 if TYPE_CHECKING:
     from slack_bolt import App
+
+
+class RouteProvider(Protocol):
+    """A platform's endpoint (``bot.teams.app.TeamsBot``): this module never imports it."""
+
+    def routes(self) -> list[Route]: ...
 
 
 async def healthz(_: Request) -> Response:
@@ -46,8 +52,11 @@ def slack_routes(slack_app: App) -> list[Route]:
             Route("/slack/oauth_redirect", oauth, methods=["GET"])]
 
 
-def build_web_app(*, slack_app: App | None = None) -> Starlette:
+def build_web_app(*, slack_app: App | None = None,
+                  teams: RouteProvider | None = None) -> Starlette:
     routes = [Route("/healthz", healthz, methods=["GET"])]
     if slack_app is not None:
         routes += slack_routes(slack_app)
+    if teams is not None:
+        routes += teams.routes()
     return Starlette(routes=routes)

@@ -276,3 +276,31 @@ class Send(Base):
     next_attempt_at: Mapped[datetime | None] = mapped_column(UTCDateTime, nullable=True)
     sent_at: Mapped[datetime | None] = mapped_column(UTCDateTime, nullable=True)
     detail: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
+
+
+class TeamsConversation(Base):
+    """Where the bot can reach a Teams channel or person after any restart.
+
+    ``target`` is what ``Address.target`` holds: a channel's binding key (``team/channel``, or
+    a group chat's id) or a person's Entra object id. ``conversation_id`` is where to post: the
+    channel, the group chat, or the person's 1:1 chat once one exists (None until then; the
+    bot creates it from ``user_id``, the person's Teams id).
+    """
+
+    __tablename__ = "teams_conversations"
+    __table_args__ = (
+        UniqueConstraint("kind", "tenant_id", "target"),
+        Index("ix_teams_conversations_user", "tenant_id", "user_id"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    kind: Mapped[str] = mapped_column(String(10))
+    tenant_id: Mapped[str] = mapped_column(String(100))
+    target: Mapped[str] = mapped_column(String(200))
+    service_url: Mapped[str] = mapped_column(String(500))
+    bot_id: Mapped[str] = mapped_column(String(200))
+    conversation_id: Mapped[str | None] = mapped_column(String(500), nullable=True)
+    user_id: Mapped[str | None] = mapped_column(String(200), nullable=True)
+    team_id: Mapped[str | None] = mapped_column(String(200), nullable=True)
+    channel_id: Mapped[str | None] = mapped_column(String(200), nullable=True)
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime)

@@ -1,0 +1,177 @@
+"""Bot Framework activities in, neutral facts out: who, where, and the command they typed.
+
+Teams sends ``<at>Name</at>`` in the text for each mention, with an entity naming the
+account. The bot's own mention is dropped; other people become the neutral token
+``<@ID|Name>`` that ``handlers`` resolve to members, where ID is the person's Entra object id
+(stable across bots and sessions, and what a Teams tab's sign-in will carry too). Everything
+else is made plain text, and a typed ``<@`` is disarmed, so only a real mention makes a token.
+"""
+
+from __future__ import annotations
+
+import html
+import re
+from dataclasses import dataclass, field
+from typing import Any
+
+PERSONAL = "personal"
+_AT = re.compile(r"<at\b[^>]*>(.*?)</at>", re.I | re.S)
+_TAG = re.compile(r"</?(?:p|div|span|br|b|i|u|s|strong|em|code|pre|ol|ul|li|blockquote)\b[^>]*>",
+                  re.I)
+_NEUTRAL = re.compile(r"[^A-Za-z0-9._:-]")
+_GUID = re.compile(r"^[0-9a-fA-F]{8}-(?:[0-9a-fA-F]{4}-){3}[0-9a-fA-F]{12}$")
+
+
+class NotTeams(ValueError):
+    """The body is not a Teams activity this bot can act on."""
+
+
+def neutral_id(raw: str) -> str:
+    """An account id in the characters mention tokens allow (others become ``_xx`` hex)."""
+    return _NEUTRAL.sub(lambda m: f"_{ord(m.group(0)):02x}", raw)
+
+
+def clean_name(name: str) -> str:
+    """A display name safe inside ``<@ID|Name>``."""
+    return " ".join(re.sub(r"[<>|@]", " ", html.unescape(name)).split())[:100]
+
+
+@dataclass(frozen=True)
+class Mention:
+    text: str
+    user_id: str
+    name: str
+    aad_id: str | None
+
+    @property
+    def is_person(self) -> bool:
+        """People have ``29:`` (or ``8:orgid:``) ids; channels, teams and tags do not."""
+        return self.aad_id is not None or self.user_id.startswith(("29:", "8:orgid:"))
+
+
+@dataclass(frozen=True)
+class Turn:
+    """One activity, reduced to what actionbot uses."""
+
+    type: str
+    name: str
+    tenant: str
+    service_url: str
+    conversation_id: str
+    conversation_type: str
+    bot_id: str
+    user_id: str
+    aad_id: str | None
+    user_name: str | None
+    activity_id: str | None
+    reply_to_id: str | None
+    team_id: str | None
+    channel_id: str | None
+    text: str = ""
+    value: dict[str, Any] = field(default_factory=dict)
+    mentions: tuple[Mention, ...] = ()
+    members_added: tuple[dict[str, Any], ...] = ()
+    action: str | None = None
+
+    @property
+    def personal(self) -> bool:
+        return self.conversation_type == PERSONAL
+
+    @property
+    def place(self) -> str | None:
+        """What a board binds to here: ``team/channel`` in a channel, the group chat's id in a
+        group chat; None in personal chat. Never the conversation id of one thread."""
+        if self.personal:
+            return None
+        conversation = self.conversation_id.split(";", 1)[0]
+        if self.team_id:  # a team's events name no channel: they happen in General (= team id)
+            return f"{self.team_id}/{self.channel_id or conversation}"
+        return conversation
+
+    @property
+    def person(self) -> str:
+        """The sender as ``handlers`` know them: Entra object id, else their mapped Teams id."""
+        return self.aad_id or neutral_id(self.user_id)
+
+
+def _aad(account: dict[str, Any]) -> str | None:
+    raw = str(account.get("aadObjectId") or "")
+    if not raw and str(account.get("id", "")).startswith("8:orgid:"):
+        raw = str(account["id"])[len("8:orgid:"):]
+    return raw.lower() if _GUID.match(raw) else None
+
+
+def _mentions(entities: Any) -> tuple[Mention, ...]:
+    found = []
+    for entity in entities if isinstance(entities, list) else []:
+        if not isinstance(entity, dict) or entity.get("type") != "mention":
+            continue
+        who = entity.get("mentioned") or {}
+        if isinstance(who, dict) and who.get("id") and entity.get("text"):
+            found.append(Mention(str(entity["text"]), str(who["id"]), str(who.get("name") or ""),
+                                 _aad(who)))
+    return tuple(found)
+
+
+def read_turn(body: Any) -> Turn:
+    """The facts of a Teams activity; ``NotTeams`` if it lacks what every Teams one has."""
+    if not isinstance(body, dict) or body.get("channelId") != "msteams":
+        raise NotTeams("not a Microsoft Teams activity")
+    conv, sender, data = _obj(body, "conversation"), _obj(body, "from"), _obj(body, "channelData")
+    tenant = _text(conv, "tenantId") or _text(_obj(data, "tenant"), "id")
+    bot_id = _text(_obj(body, "recipient"), "id")
+    needed = (_text(body, "type"), _text(body, "serviceUrl"), _text(conv, "id"), tenant,
+              _text(sender, "id"), bot_id)
+    if not all(needed) or tenant is None or bot_id is None:
+        raise NotTeams("the activity lacks a type, service URL, conversation, tenant or sender")
+    added = body.get("membersAdded")
+    return Turn(
+        type=body["type"], name=_text(body, "name") or "", tenant=tenant,
+        service_url=body["serviceUrl"], conversation_id=conv["id"],
+        conversation_type=_text(conv, "conversationType") or PERSONAL,
+        bot_id=bot_id, user_id=sender["id"], aad_id=_aad(sender),
+        user_name=clean_name(_text(sender, "name") or "") or None,
+        activity_id=_text(body, "id"), reply_to_id=_text(body, "replyToId"),
+        team_id=_text(_obj(data, "team"), "id"), channel_id=_text(_obj(data, "channel"), "id"),
+        text=_text(body, "text") or "", value=_obj(body, "value"),
+        mentions=_mentions(body.get("entities")),
+        members_added=tuple(m for m in added if isinstance(m, dict)) if isinstance(added, list)
+        else (), action=_text(body, "action"),
+    )
+
+
+def _obj(parent: dict[str, Any], key: str) -> dict[str, Any]:
+    value = parent.get(key)
+    return value if isinstance(value, dict) else {}
+
+
+def _text(parent: dict[str, Any], key: str) -> str | None:
+    value = parent.get(key)
+    return value if isinstance(value, str) and value else None
+
+
+def _plain(fragment: str) -> str:
+    """Teams' message markup to the plain text someone typed; ``<@`` disarmed."""
+    text = html.unescape(_TAG.sub(" ", _AT.sub(lambda m: m.group(1), fragment)))
+    return text.replace("<@", "@")
+
+
+def command_text(turn: Turn, people: dict[str, str]) -> str:
+    """The typed command: the bot's mention dropped, people (``people`` maps their Teams id
+    to the id ``handlers`` know them by) as ``<@ID|Name>``, other mentions as ``@Name``."""
+    out, rest = [], turn.text
+    for mention in turn.mentions:
+        at = rest.find(mention.text)
+        if at < 0:
+            continue
+        out.append(_plain(rest[:at]))
+        name = clean_name(_AT.sub(lambda m: m.group(1), mention.name or mention.text))
+        if mention.user_id == turn.bot_id:
+            out.append(" ")
+        elif mention.user_id in people:
+            out.append(f" <@{people[mention.user_id]}|{name}> ")
+        else:
+            out.append(f" @{name} ")
+        rest = rest[at + len(mention.text):]
+    out.append(_plain(rest))
+    return " ".join("".join(out).split())

@@ -1,0 +1,240 @@
+"""The real Teams endpoint over real HTTP: uvicorn serving bot.web on a free port, Bot Framework
+activities posted to /api/messages with ``serviceUrl`` pointing at a local fake connector.
+
+Happy paths run with ``TEAMS_INSECURE_NO_AUTH`` (no token either way); ``test_auth`` turns
+authentication on with a signing key of its own.
+"""
+
+from __future__ import annotations
+
+import itertools
+import json
+import socket
+import threading
+import time
+import urllib.error
+import urllib.request
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
+from typing import Any
+
+import pytest
+import uvicorn
+
+from bot.config import Config
+from bot.teams.app import TeamsBot
+from bot.web import build_web_app
+from storage.uow import UnitOfWork
+from tests.bot.teams.fake_connector import Call, FakeConnector
+from tests.conftest import NOW
+
+TENANT = "72f988bf-86f1-41af-91ab-2d7cd011db47"
+BOT = "28:00000000-0000-0000-0000-00000000b0b0"
+TEAM = "19:team-general@thread.tacv2"
+CHANNEL = "19:board-channel@thread.tacv2"
+PLACE = f"{TEAM}/{CHANNEL}"
+INSECURE = Config.from_env({"TEAMS_INSECURE_NO_AUTH": "1"}).teams
+
+
+@dataclass(frozen=True)
+class Person:
+    teams_id: str
+    aad: str
+    name: str
+
+
+PEOPLE = {
+    "RE": Person("29:1re-teams-id", "00000000-0000-0000-0000-0000000000e1", "Rebecca Eligon"),
+    "MH": Person("29:1mh-teams-id", "00000000-0000-0000-0000-0000000000e2", "Mac Heath"),
+    "KY": Person("29:1ky-teams-id", "00000000-0000-0000-0000-0000000000e3", "Kevin Yong"),
+    "AC": Person("29:1ac-teams-id", "00000000-0000-0000-0000-0000000000e4", "Amy Coombs"),
+}
+_ids = itertools.count(1_700_000_000_000)
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return int(s.getsockname()[1])
+
+
+def mention(who: str) -> tuple[str, dict[str, Any]]:
+    """``<at>Name</at>`` and its entity, as Teams sends them (no Entra id in the entity)."""
+    person = PEOPLE[who]
+    text = f"<at>{person.name}</at>"
+    return text, {"type": "mention", "text": text,
+                  "mentioned": {"id": person.teams_id, "name": person.name}}
+
+
+@dataclass
+class TeamsHTTP:
+    """Posts to the running app as the Bot Framework connector would."""
+
+    base: str
+    fake: FakeConnector
+    token: Callable[[dict[str, Any]], str | None] = lambda _activity: None
+    service_url: str = ""
+
+    def post(self, activity: dict[str, Any], *, authorization: str | None = None
+             ) -> tuple[int, Any]:
+        headers = {"Content-Type": "application/json"}
+        auth = authorization if authorization is not None else self.token(activity)
+        if auth:
+            headers["Authorization"] = auth
+        request = urllib.request.Request(f"{self.base}/api/messages", method="POST",
+                                         data=json.dumps(activity).encode(), headers=headers)
+        try:
+            with urllib.request.urlopen(request, timeout=30) as response:
+                raw, status = response.read().decode(), response.status
+        except urllib.error.HTTPError as err:
+            raw, status = err.read().decode(), err.code
+        return status, (json.loads(raw) if raw else None)
+
+    def activity(self, kind: str, *, user: str = "RE", where: str = "channel",
+                 thread: str | None = None, **extra: Any) -> dict[str, Any]:
+        """An activity from ``user`` in the channel (a new thread, or ``thread``) or in
+        their personal chat."""
+        person = PEOPLE[user]
+        activity_id = str(next(_ids))
+        if where == "channel":
+            conversation = {"id": thread or f"{CHANNEL};messageid={activity_id}", "isGroup": True,
+                            "conversationType": "channel", "tenantId": TENANT}
+            data: dict[str, Any] = {"team": {"id": TEAM}, "channel": {"id": CHANNEL},
+                                    "tenant": {"id": TENANT}}
+        else:
+            conversation = {"id": f"a:1-personal-{person.teams_id}",
+                            "conversationType": "personal", "tenantId": TENANT}
+            data = {"tenant": {"id": TENANT}}
+        return {"type": kind, "id": activity_id, "channelId": "msteams",
+                "serviceUrl": self.service_url or self.fake.url,
+                "from": {"id": person.teams_id, "name": person.name, "aadObjectId": person.aad},
+                "recipient": {"id": BOT, "name": "actionbot"}, "conversation": conversation,
+                "channelData": data, "timestamp": "2027-01-11T10:00:00Z", **extra}
+
+    def say(self, text: str, *, user: str = "RE", where: str = "channel",
+            mentions: tuple[str, ...] = ()) -> Call:
+        """Type a command (in a channel after @actionbot) and return the bot's answer."""
+        entities = []
+        if where == "channel":
+            text = f"<at>actionbot</at> {text}"
+            entities.append({"type": "mention", "text": "<at>actionbot</at>",
+                             "mentioned": {"id": BOT, "name": "actionbot"}})
+        for who in mentions:
+            entities.append(mention(who)[1])
+        before = len(self.fake.posts())
+        status, _ = self.post(self.activity("message", user=user, where=where, text=text,
+                                            entities=entities))
+        assert status == 200
+        posts = self.fake.posts()
+        assert len(posts) == before + 1, "the bot did not answer exactly once"
+        return posts[-1]
+
+    def press(self, data: dict[str, Any], *, user: str = "RE", where: str = "channel",
+              reply_to: str = "act-1", thread: str | None = None) -> tuple[int, Any]:
+        """Press an Action.Execute button whose data is ``data`` on message ``reply_to``."""
+        value = {"action": {"type": "Action.Execute", "verb": f"ab.{data.get('i')}",
+                            "data": data}, "trigger": "manual"}
+        return self.post(self.activity("invoke", user=user, where=where, thread=thread,
+                                       name="adaptiveCard/action", value=value,
+                                       replyToId=reply_to))
+
+
+def serve(app: Any) -> tuple[uvicorn.Server, threading.Thread, int]:
+    port = free_port()
+    server = uvicorn.Server(uvicorn.Config(app, host="127.0.0.1", port=port,
+                                           log_level="warning", lifespan="off"))
+    thread = threading.Thread(target=server.run, daemon=True)
+    thread.start()
+    deadline = time.monotonic() + 20
+    while not server.started and time.monotonic() < deadline:
+        time.sleep(0.02)
+    assert server.started, "uvicorn did not start"
+    return server, thread, port
+
+
+@pytest.fixture
+def fake() -> Iterator[FakeConnector]:
+    connector = FakeConnector(members={p.teams_id: {"id": p.teams_id, "name": p.name,
+                                                    "aadObjectId": p.aad}
+                                       for p in PEOPLE.values()}).start()
+    yield connector
+    connector.stop()
+
+
+@pytest.fixture
+def start_teams(uow: UnitOfWork, fake: FakeConnector) -> Iterator[Callable[..., TeamsHTTP]]:
+    """Start the app with a given ``TeamsBot``; stopped after the test."""
+    running: list[tuple[uvicorn.Server, threading.Thread]] = []
+
+    def start(bot: TeamsBot | None = None, **http: Any) -> TeamsHTTP:
+        assert INSECURE is not None
+        bot = bot or TeamsBot(INSECURE, uow, clock=lambda: NOW)
+        server, thread, port = serve(build_web_app(teams=bot))
+        running.append((server, thread))
+        return TeamsHTTP(f"http://127.0.0.1:{port}", fake, **http)
+
+    yield start
+    for server, thread in running:
+        server.should_exit = True
+        thread.join(timeout=10)
+
+
+@pytest.fixture
+def teams(start_teams: Callable[..., TeamsHTTP]) -> TeamsHTTP:
+    return start_teams()
+
+
+def card_text(card: dict[str, Any]) -> str:
+    """Every piece of text a member would read on a card, in order."""
+    found: list[str] = []
+
+    def walk(node: Any) -> None:
+        if isinstance(node, dict):
+            if node.get("type") == "TextBlock":
+                found.append(node["text"])
+            if node.get("type") == "FactSet":
+                found.extend(f"{f['title']}: {f['value']}" for f in node["facts"])
+            if str(node.get("type", "")).startswith("Action."):
+                found.append(f"[{node['title']}]")
+            for key, value in node.items():
+                if key != "data":
+                    walk(value)
+        elif isinstance(node, list):
+            for child in node:
+                walk(child)
+
+    walk(card.get("body", []))
+    return "\n".join(found).replace("\u200b", "")
+
+
+def buttons(card: dict[str, Any]) -> list[dict[str, Any]]:
+    """Every Action.Execute on the card, Save buttons inside note fields included."""
+    found: list[dict[str, Any]] = []
+
+    def walk(node: Any) -> None:
+        if isinstance(node, dict):
+            if node.get("type") == "Action.Execute":
+                found.append(node)
+            for value in node.values():
+                walk(value)
+        elif isinstance(node, list):
+            for child in node:
+                walk(child)
+
+    walk(card)
+    return found
+
+
+@pytest.fixture
+def teams_board(teams: TeamsHTTP) -> TeamsHTTP:
+    """A board set up in the channel by RE (secretary), MH chair and KY added by mention,
+    and a meeting on 3 February 2027 at 10:30."""
+    setup = teams.say("board setup South East Adoption Board")
+    assert "is set up in this channel" in card_text(setup.card), card_text(setup.card)
+    mh, _ = mention("MH")
+    ky, _ = mention("KY")
+    for line, who in ((f"member add {mh} MH chair", ("MH",)), (f"member add {ky}", ("KY",)),
+                      ("meeting add 3 February 2027 10:30", ())):
+        answer = teams.say(f"board {line}", mentions=who)
+        assert "✅" in card_text(answer.card), card_text(answer.card)
+    return teams

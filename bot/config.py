@@ -56,6 +56,7 @@ class Config:
     scheduler: bool = True
     slack: SlackConfig | None = None
     teams: TeamsConfig | None = None
+    public_url: str | None = None
 
     @classmethod
     def from_env(cls, env: Mapping[str, str] | None = None, *, db: str | None = None) -> Config:
@@ -70,6 +71,7 @@ class Config:
             scheduler=env.get("ACTIONBOT_SCHEDULER", "on").lower() not in ("off", "0", "no"),
             slack=_slack(env),
             teams=_teams(env),
+            public_url=_public_url(env),
         )
 
 
@@ -146,3 +148,12 @@ def _service_urls(raw: str) -> tuple[str, ...]:
             raise ConfigError(f"TEAMS_SERVICE_URL_ALLOWLIST: {entry!r} is not a host name or "
                               "an http(s) URL (wildcards are not accepted).")
     return entries
+
+
+def _public_url(env: Mapping[str, str]) -> str | None:
+    """``ACTIONBOT_PUBLIC_URL``: where people reach this server, for links such as the
+    meetings calendar feed. Without it no link is offered."""
+    url = _get(env, "ACTIONBOT_PUBLIC_URL")
+    if url is not None and not url.startswith(("https://", "http://")):
+        raise ConfigError(f"ACTIONBOT_PUBLIC_URL must start with https://, not {url!r}.")
+    return url.rstrip("/") if url else None

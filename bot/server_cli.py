@@ -128,7 +128,7 @@ def _serve(config: Config, uow: Any) -> int:
             return 2
         from bot.slack.app import build_app
 
-        slack_app = build_app(config.slack, uow)
+        slack_app = build_app(config.slack, uow, base_url=config.public_url)
         served.append("Slack at /slack/events")
     teams = None
     if config.teams is not None:
@@ -139,7 +139,7 @@ def _serve(config: Config, uow: Any) -> int:
             return 2
         from bot.teams.app import build_teams
 
-        teams = build_teams(config.teams, uow)
+        teams = build_teams(config.teams, uow, base_url=config.public_url)
         served.append("Teams at /api/messages")
     if not served:
         print("actionbot: no chat platform is configured. Set SLACK_BOT_TOKEN and "
@@ -151,7 +151,7 @@ def _serve(config: Config, uow: Any) -> int:
           file=sys.stderr)
     scheduler = _start_scheduler(config, uow)
     try:
-        uvicorn.run(build_web_app(slack_app=slack_app, teams=teams), host=config.host,
+        uvicorn.run(build_web_app(slack_app=slack_app, teams=teams, uow=uow), host=config.host,
                     port=config.port, log_level="info")
     finally:
         if scheduler is not None:
@@ -179,7 +179,7 @@ def _socket(config: Config, uow: Any) -> int:
 
     from bot.slack.app import build_app
 
-    app = build_app(config.slack, uow)
+    app = build_app(config.slack, uow, base_url=config.public_url)
     print("actionbot serving Slack in Socket Mode", file=sys.stderr)
     scheduler = _start_scheduler(config, uow)
     try:

@@ -17,6 +17,8 @@ from starlette.routing import Route
 if TYPE_CHECKING:
     from slack_bolt import App
 
+    from storage.uow import UnitOfWork
+
 
 class RouteProvider(Protocol):
     """A platform's endpoint (``bot.teams.app.TeamsBot``): this module never imports it."""
@@ -52,9 +54,27 @@ def slack_routes(slack_app: App) -> list[Route]:
             Route("/slack/oauth_redirect", oauth, methods=["GET"])]
 
 
-def build_web_app(*, slack_app: App | None = None,
-                  teams: RouteProvider | None = None) -> Starlette:
+def calendar_route(uow: UnitOfWork) -> Route:
+    """``GET /calendar/<secret>.ics``: a board's meetings for Outlook or Google Calendar.
+
+    The secret is the board's own unguessable token, shown only to members."""
+    from handlers.minutes.chat import calendar_feed
+
+    async def feed(request: Request) -> Response:
+        token = request.path_params["token"]
+        body = await run_in_threadpool(calendar_feed, uow, token)
+        if body is None:
+            return Response("No such calendar.", status_code=404, media_type="text/plain")
+        return Response(body, media_type="text/calendar; charset=utf-8")
+
+    return Route("/calendar/{token}.ics", feed, methods=["GET"])
+
+
+def build_web_app(*, slack_app: App | None = None, teams: RouteProvider | None = None,
+                  uow: UnitOfWork | None = None) -> Starlette:
     routes = [Route("/healthz", healthz, methods=["GET"])]
+    if uow is not None:
+        routes.append(calendar_route(uow))
     if slack_app is not None:
         routes += slack_routes(slack_app)
     if teams is not None:

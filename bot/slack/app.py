@@ -39,7 +39,8 @@ def installation_store(cfg: SlackConfig, engine: Engine) -> SQLAlchemyInstallati
     return store
 
 
-def build_app(cfg: SlackConfig, uow: UnitOfWork, listeners: SlackListeners | None = None) -> App:
+def build_app(cfg: SlackConfig, uow: UnitOfWork, listeners: SlackListeners | None = None,
+              *, base_url: str | None = None) -> App:
     """The Bolt app with every listener registered; ``process_before_response`` so that a
     fast command answers in its own ack (about 1 ms instead of Bolt's 10 ms polling)."""
     common = {
@@ -57,5 +58,5 @@ def build_app(cfg: SlackConfig, uow: UnitOfWork, listeners: SlackListeners | Non
             installation_store=store, state_store=state))
     else:
         app = App(**common, token_verification_enabled=False)
-    (listeners or SlackListeners(uow)).register(app)
+    (listeners or SlackListeners(uow, base_url=base_url)).register(app)
     return app

@@ -45,13 +45,13 @@ class TeamsBot:
                  clock: Callable[[], datetime] | None = None,
                  token_provider: Any = _DEFAULT,
                  inbound: auth.InboundAuth | None = None,
-                 http: Client | None = None) -> None:
+                 http: Client | None = None, base_url: str | None = None) -> None:
         self.policy = ServiceUrlPolicy(cfg.extra_service_urls, open=cfg.insecure_no_auth)
         self.inbound = inbound or auth.InboundAuth.from_config(cfg)
         self.tokens = auth.token_provider(cfg) if token_provider is _DEFAULT else token_provider
         self.http = http or http_client(self.policy, RetryMiddleware(budget=REPLY_RETRY_BUDGET))
         self.tenant = None if cfg.insecure_no_auth else cfg.tenant_id
-        self.turns = Turns(uow, clock or (lambda: datetime.now(UTC)))
+        self.turns = Turns(uow, clock or (lambda: datetime.now(UTC)), base_url=base_url)
 
     def routes(self) -> list[Route]:
         return [Route(MESSAGING_PATH, self.messages, methods=["POST"])]
@@ -95,7 +95,7 @@ class TeamsBot:
         return Response(status_code=200)
 
 
-def build_teams(cfg: TeamsConfig, uow: UnitOfWork) -> TeamsBot:
+def build_teams(cfg: TeamsConfig, uow: UnitOfWork, *, base_url: str | None = None) -> TeamsBot:
     """The endpoint as ``actionbot serve`` runs it. Fetches nothing: keys and tokens come
     when the first request needs them."""
-    return TeamsBot(cfg, uow)
+    return TeamsBot(cfg, uow, base_url=base_url)

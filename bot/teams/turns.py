@@ -48,12 +48,14 @@ WELCOME_PERSONAL = Reply(title="Hello! I keep your boards' action logs.", lines=
 
 
 class Turns:
-    def __init__(self, uow: UnitOfWork, clock: Callable[[], datetime]) -> None:
-        self.uow, self.clock = uow, clock
+    def __init__(self, uow: UnitOfWork, clock: Callable[[], datetime],
+                 base_url: str | None = None) -> None:
+        self.uow, self.clock, self.base_url = uow, clock, base_url
 
     def invocation(self, turn: Turn, board_id: int | None = None) -> Invocation:
         return Invocation(platform=PLATFORM, workspace=turn.tenant, channel=turn.place or "",
-                          user_id=turn.person, user_name=turn.user_name, board_id=board_id)
+                          user_id=turn.person, user_name=turn.user_name, board_id=board_id,
+                          base_url=self.base_url)
 
     async def send(self, api: ApiClient, turn: Turn, reply: Reply) -> None:
         """Answer in the conversation (and thread) the activity came from."""

@@ -100,17 +100,19 @@ class SlackHTTP:
 def slack(uow: UnitOfWork, fake_slack: FakeSlack) -> Iterator[SlackHTTP]:
     cfg = SlackConfig(bot_token="xoxb-test", signing_secret=SECRET, app_token=None,
                       client_id=None, client_secret=None, api_url=fake_slack.url)
-    app = build_app(cfg, uow, SlackListeners(uow, clock=lambda: NOW))
     port = _free_port()
-    server = uvicorn.Server(uvicorn.Config(build_web_app(slack_app=app), host="127.0.0.1",
-                                           port=port, log_level="warning", lifespan="off"))
+    base = f"http://127.0.0.1:{port}"
+    app = build_app(cfg, uow, SlackListeners(uow, clock=lambda: NOW, base_url=base))
+    server = uvicorn.Server(uvicorn.Config(build_web_app(slack_app=app, uow=uow),
+                                           host="127.0.0.1", port=port, log_level="warning",
+                                           lifespan="off"))
     thread = threading.Thread(target=server.run, daemon=True)
     thread.start()
     deadline = time.monotonic() + 20
     while not server.started and time.monotonic() < deadline:
         time.sleep(0.02)
     assert server.started, "uvicorn did not start"
-    yield SlackHTTP(f"http://127.0.0.1:{port}", fake_slack)
+    yield SlackHTTP(base, fake_slack)
     server.should_exit = True
     thread.join(timeout=10)
 

@@ -4,7 +4,10 @@ from __future__ import annotations
 
 import io
 import json
+import re
 import time
+import urllib.error
+import urllib.request
 from typing import Any
 
 from docx import Document
@@ -148,6 +151,24 @@ def test_an_empty_import_form_says_what_to_do(slack_board: SlackHTTP) -> None:
     assert "Choose a file" in body["errors"]["file"]
 
 
-def test_meetings_list_offers_the_calendar_feed_link(slack_board: SlackHTTP) -> None:
-    body = slack_board.command("meetings", command="/board")
-    assert "3 February 2027, 10:30" in json.dumps(body)
+def test_meetings_list_offers_a_calendar_feed_that_serves_the_meetings(
+    slack_board: SlackHTTP,
+) -> None:
+    body = slack_board.command("meetings", command="/board", user="U3")
+    shown = json.dumps(body)
+    assert "3 February 2027, 10:30" in shown
+    link = re.search(r"(http://127\.0\.0\.1:\d+/calendar/[\w-]+\.ics)", shown)
+    assert link, shown
+    with urllib.request.urlopen(link.group(1), timeout=10) as response:
+        assert response.headers["Content-Type"].startswith("text/calendar")
+        feed = response.read().decode()
+    assert "BEGIN:VCALENDAR" in feed and "DTSTART:20270203T103000Z" in feed
+    again = json.dumps(slack_board.command("meetings", command="/board", user="U2"))
+    assert link.group(1) in again, "the link stays the same"
+    guessed = link.group(1).rsplit("/", 1)[0] + "/guessed-token.ics"
+    try:
+        urllib.request.urlopen(guessed, timeout=10)
+    except urllib.error.HTTPError as err:
+        assert err.code == 404
+    else:
+        raise AssertionError("a guessed calendar address must not answer")

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field, replace
 from datetime import date, datetime, timedelta
+from itertools import zip_longest
 
 from sqlalchemy.orm import Session
 
@@ -86,6 +87,7 @@ class _Builder:
         self.session, self.now = session, now
         self.plan = Plan()
         self.groups: dict[tuple[str, int, str], Outgoing] = {}
+        self.owners: dict[int, dict[int, tuple[Member, list[Action]]]] = {}
 
     def add_unit(self, unit: Unit, timing: str, message: Outgoing) -> None:
         """File the unit under its message (one per kind, board and recipient)."""
@@ -104,6 +106,9 @@ def due(session: Session, now: datetime) -> Plan:
     board_ids = {m.board_id for m in meetings} | {a.board_id for a in overdue}
     boards = boards_by_id(session, board_ids)
     channels = store.channels_by_board(session, board_ids)
+    reminding = {m.board_id for m in meetings if _reminders_begun(boards[m.board_id], m, now)}
+    builder.owners = {board_id: _by_owner(actions) for board_id, actions
+                      in store.reminded_actions(session, reminding).items()}
     for meeting in meetings:
         board = boards[meeting.board_id]
         _meeting_units(builder, board, meeting, channels.get(board.id, []))
@@ -117,7 +122,30 @@ def due(session: Session, now: datetime) -> Plan:
         outgoing.units = [u for u in outgoing.units if u.key not in settled]
         if outgoing.units:
             plan.outgoing.append(outgoing)
+    plan.outgoing = _spread(plan.outgoing)
     return plan
+
+
+def _spread(outgoing: list[Outgoing]) -> list[Outgoing]:
+    """The same order, but each person's (or channel's) messages as far apart as they can be.
+
+    Chat platforms allow about one message a second per conversation; a sender waiting out
+    one person's limit would otherwise hold up everyone queued behind them.
+    """
+    queues: dict[tuple[Address, ...], list[Outgoing]] = {}
+    for message in outgoing:
+        queues.setdefault(message.addresses, []).append(message)
+    return [m for turn in zip_longest(*queues.values()) for m in turn if m is not None]
+
+
+def _reminders_begun(board: Board, meeting: Meeting, now: datetime) -> bool:
+    """Has the first owner reminder before this meeting come round (sent, due or missed)?"""
+    policy = policy_of(board.settings)
+    if not policy.reminder_days:
+        return False
+    day = local_date(meeting.starts_at, board.timezone)
+    first = _slot(workdays.before(day, max(policy.reminder_days)), policy, board.timezone)
+    return first <= now
 
 
 def _digest_unit(b: _Builder, board: Board, meeting: Meeting,
@@ -143,15 +171,12 @@ def _meeting_units(
     day = local_date(meeting.starts_at, tz)
     if policy.digest_days:
         _digest_unit(b, board, meeting, board_channels, policy)
-    by_owner: dict[int, tuple[Member, list[Action]]] | None = None
     for days in sorted(set(policy.reminder_days), reverse=True):
         slot = _slot(workdays.before(day, days), policy, tz)
         timing = _timing(slot, b.now, policy, meeting.starts_at)
         if timing == "later":
             continue
-        if by_owner is None:
-            by_owner = _open_actions_by_owner(b.session, board.id)
-        for member, actions in by_owner.values():
+        for member, actions in b.owners.get(board.id, {}).values():
             unit = Unit(key=f"reminder:{meeting.id}:{day}:{days}:{member.id}", kind="reminder",
                         board_id=board.id, recipient=member.initials, slot_at=slot,
                         member_id=member.id, meeting_id=meeting.id,
@@ -164,12 +189,10 @@ def _meeting_units(
                 slot))
 
 
-def _open_actions_by_owner(
-    session: Session, board_id: int
-) -> dict[int, tuple[Member, list[Action]]]:
+def _by_owner(actions: list[Action]) -> dict[int, tuple[Member, list[Action]]]:
     """Open and ongoing actions per member who owns them (an "All" action is the digest's)."""
     by_owner: dict[int, tuple[Member, list[Action]]] = {}
-    for action in store.reminded_actions(session, board_id):
+    for action in actions:
         for owner in action.owners:
             if owner.member is not None and owner.member.active:
                 by_owner.setdefault(owner.member.id, (owner.member, []))[1].append(action)
@@ -250,7 +273,7 @@ def compose(session: Session, out: Outgoing, now: datetime) -> None:
         return
     numbers = sorted({n for u in out.units for n in u.detail.get("actions", [])}, reverse=True)
     out.actions = numbers
-    actions = [a for a in store.reminded_actions(session, out.board.id) if a.number in numbers]
+    actions = store.reminded_actions_numbered(session, out.board.id, numbers)
     items = tuple(cards.action_item(a, tz, today) for a in actions)
     if out.kind == "reminder":
         out.reply = Reply(title=out.reply.title, items=items,

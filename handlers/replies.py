@@ -26,8 +26,9 @@ class Field:
 class Button:
     """A button as an intent: which command it stands for, never how a platform draws it.
 
-    ``action_ref`` is what the intent acts on: an action number, or for ``member_add`` the
-    rest of the command. ``needs_input`` means the platform must ask for more (a note) first.
+    ``action_ref`` is what the intent acts on: an action number, for ``member_add`` the
+    rest of the command, for ``import`` the secret of a held file. ``needs_input`` means the
+    platform must ask for more (a note) first.
     """
 
     label: str

@@ -113,15 +113,16 @@ def page_of_actions(
     page_size: int = PAGE_SIZE,
     **filters: object,
 ) -> tuple[list[Action], int]:
-    """One page, newest number first, and the total that matched."""
+    """One page, newest number first, and the total that matched (counted only when the
+    page does not show where the matches end)."""
     query = _filtered(board_id, **filters)  # type: ignore[arg-type]
-    total = session.scalar(select(func.count()).select_from(query.subquery())) or 0
-    rows = session.scalars(
-        query.order_by(Action.number.desc(), Action.copy.desc())
-        .offset((page - 1) * page_size)
-        .limit(page_size)
-    )
-    return list(rows), total
+    offset = (page - 1) * page_size
+    rows = list(session.scalars(
+        query.order_by(Action.number.desc(), Action.copy.desc()).offset(offset).limit(page_size)
+    ))
+    if len(rows) < page_size and (rows or page == 1):
+        return rows, offset + len(rows)
+    return rows, session.scalar(select(func.count()).select_from(query.subquery())) or 0
 
 
 def outstanding_statuses() -> list[str]:

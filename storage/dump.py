@@ -44,6 +44,8 @@ NOT_DUMPED: dict[str, str] = {
              "error text from chat platforms",
     "teams_conversations": "Teams delivery addresses for the whole installation, not one "
                            "board's; Teams hands them over again when it next talks to the bot",
+    "export_downloads": "files kept for minutes behind one-time links and Import buttons; "
+                        "they expire long before a backup could bring them back",
 }
 
 

@@ -48,8 +48,8 @@ def record(
 
 
 def events_of_action(session: Session, action_id: int, limit: int = 20) -> tuple[list[Event], int]:
-    """The latest events of one action, oldest first, and how many there are in all."""
-    total = session.scalar(select(func.count()).where(Event.action_id == action_id)) or 0
+    """The latest events of one action, oldest first, and how many there are in all
+    (counted only when there are more than ``limit``)."""
     rows = list(
         session.scalars(
             select(Event)
@@ -58,6 +58,9 @@ def events_of_action(session: Session, action_id: int, limit: int = 20) -> tuple
             .limit(limit)
         )
     )
+    total = len(rows)
+    if total == limit:
+        total = session.scalar(select(func.count()).where(Event.action_id == action_id)) or 0
     return rows[::-1], total
 
 

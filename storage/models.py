@@ -18,6 +18,7 @@ from sqlalchemy import (
     ForeignKey,
     Index,
     Integer,
+    LargeBinary,
     MetaData,
     String,
     Text,
@@ -117,8 +118,9 @@ class Member(Base):
     active: Mapped[bool] = mapped_column(Boolean, default=True)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime)
 
+    # Loaded on use, not with every member: only the scheduler needs them, and it asks.
     identities: Mapped[list[MemberIdentity]] = relationship(
-        back_populates="member", cascade="all, delete-orphan", lazy="selectin"
+        back_populates="member", cascade="all, delete-orphan", lazy="select"
     )
 
 
@@ -304,3 +306,29 @@ class TeamsConversation(Base):
     team_id: Mapped[str | None] = mapped_column(String(200), nullable=True)
     channel_id: Mapped[str | None] = mapped_column(String(200), nullable=True)
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime)
+
+
+class ExportDownload(Base):
+    """A file kept for a few minutes under a one-time secret: an exported log waiting behind a
+    download link (Teams bots cannot upload files to channels), or a log someone sent to
+    import, waiting for their Import button (a card must never carry the file itself).
+
+    Only the SHA-256 of the secret is stored, so the table alone opens nothing. ``purpose``
+    keeps the two apart: the download route serves exports only. ``board_id`` and
+    ``requested_by`` say which board an import goes into and who may confirm it.
+    """
+
+    __tablename__ = "export_downloads"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    token_hash: Mapped[str] = mapped_column(String(64), unique=True)
+    purpose: Mapped[str] = mapped_column(String(10))
+    board_id: Mapped[int | None] = mapped_column(
+        ForeignKey("boards.id", ondelete="CASCADE"), nullable=True
+    )
+    requested_by: Mapped[str | None] = mapped_column(String(200), nullable=True)
+    filename: Mapped[str] = mapped_column(String(255))
+    mime: Mapped[str] = mapped_column(String(100))
+    content: Mapped[bytes] = mapped_column(LargeBinary)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    expires_at: Mapped[datetime] = mapped_column(UTCDateTime, index=True)

@@ -2,14 +2,18 @@
 
 from __future__ import annotations
 
+from collections.abc import Collection
 from datetime import date, datetime
 
 from sqlalchemy import select
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, selectinload
 
-from storage.models import Action, ChannelBinding, Meeting, Member, Status
+from storage.models import Action, ActionOwner, ChannelBinding, Meeting, Member, Status
 
 REMINDED = (Status.OPEN.value, Status.ONGOING.value)
+# Reminders and chases go to owners' chat accounts: load those with the actions.
+_OWNERS_ACCOUNTS = (selectinload(Action.owners).joinedload(ActionOwner.member)
+                    .selectinload(Member.identities))
 
 
 def meetings_starting(session: Session, start: datetime, end: datetime) -> list[Meeting]:
@@ -21,19 +25,42 @@ def meetings_starting(session: Session, start: datetime, end: datetime) -> list[
 
 
 def overdue_candidates(session: Session, before: date) -> list[Action]:
-    """Open or ongoing actions due before ``before`` (callers refine with each board's today)."""
+    """Open or ongoing actions due before ``before`` (callers refine with each board's today),
+    with the chat accounts of their owners."""
     return list(session.scalars(
         select(Action)
         .where(Action.status.in_(REMINDED), Action.due_on.is_not(None), Action.due_on < before)
         .order_by(Action.board_id, Action.number)
+        .options(_OWNERS_ACCOUNTS)
     ))
 
 
-def reminded_actions(session: Session, board_id: int) -> list[Action]:
-    """Open and ongoing actions of one board: what owner reminders list."""
+def reminded_actions(session: Session, board_ids: Collection[int]) -> dict[int, list[Action]]:
+    """Open and ongoing actions of each board, newest first, with the chat accounts of their
+    owners: what owner reminders list, for all boards in one query."""
+    found: dict[int, list[Action]] = {}
+    if board_ids:
+        for action in session.scalars(
+            select(Action)
+            .where(Action.board_id.in_(list(board_ids)), Action.status.in_(REMINDED))
+            .order_by(Action.board_id, Action.number.desc())
+            .options(_OWNERS_ACCOUNTS)
+        ):
+            found.setdefault(action.board_id, []).append(action)
+    return found
+
+
+def reminded_actions_numbered(
+    session: Session, board_id: int, numbers: Collection[int]
+) -> list[Action]:
+    """Those of ``numbers`` that are still open or ongoing, newest first: what one reminder
+    or chase lists as it goes out."""
+    if not numbers:
+        return []
     return list(session.scalars(
         select(Action)
-        .where(Action.board_id == board_id, Action.status.in_(REMINDED))
+        .where(Action.board_id == board_id, Action.number.in_(list(numbers)),
+               Action.status.in_(REMINDED))
         .order_by(Action.number.desc())
     ))
 

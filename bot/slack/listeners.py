@@ -55,7 +55,11 @@ class SlackListeners:
 
     def register(self, app: App) -> None:
         for name in ("/action", "/board"):
-            app.command(name)(ack=self.on_command, lazy=[self.on_slow_command])
+            # Only slow commands get a lazy listener: for every other command Bolt would
+            # still copy the request and dispatch it again on another thread.
+            app.command(name, matchers=[_is_slow])(ack=self.on_command,
+                                                   lazy=[self.on_slow_command])
+            app.command(name)(self.on_command)
         app.action(re.compile(r"^ab\."))(self.on_button)
         app.view(views.ADD_VIEW)(self.on_add_submitted)
         app.view(views.UPDATE_VIEW)(self.on_update_submitted)
@@ -280,6 +284,12 @@ class SlackListeners:
                           user_id=inv.user_id)
         reply = my_actions(self.uow, home, self.clock())
         client.views_publish(user_id=inv.user_id or "", view=views.home_view(reply))
+
+
+def _is_slow(command: dict[str, Any]) -> bool:
+    """A command answered after its ack, by ``on_slow_command``."""
+    return (ROOTS.get(command.get("command", "")) == "action"
+            and SLOW.match(from_slack(command.get("text") or "")) is not None)
 
 
 def _single_card(message: dict[str, Any]) -> bool:

@@ -15,6 +15,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 PERSONAL = "personal"
+FILE_DOWNLOAD_INFO = "application/vnd.microsoft.teams.file.download.info"
 _AT = re.compile(r"<at\b[^>]*>(.*?)</at>", re.I | re.S)
 _TAG = re.compile(r"</?(?:p|div|span|br|b|i|u|s|strong|em|code|pre|ol|ul|li|blockquote)\b[^>]*>",
                   re.I)
@@ -50,6 +51,16 @@ class Mention:
 
 
 @dataclass(frozen=True)
+class SentFile:
+    """A file attached to a message. Only files sent in personal chat come with
+    ``download_url`` (pre-authenticated, short-lived); in channels and group chats Teams
+    sends a SharePoint link that needs Graph permissions, so ``download_url`` is None."""
+
+    name: str
+    download_url: str | None
+
+
+@dataclass(frozen=True)
 class Turn:
     """One activity, reduced to what actionbot uses."""
 
@@ -72,6 +83,7 @@ class Turn:
     mentions: tuple[Mention, ...] = ()
     members_added: tuple[dict[str, Any], ...] = ()
     action: str | None = None
+    files: tuple[SentFile, ...] = ()
 
     @property
     def personal(self) -> bool:
@@ -113,6 +125,22 @@ def _mentions(entities: Any) -> tuple[Mention, ...]:
     return tuple(found)
 
 
+def _files(attachments: Any) -> tuple[SentFile, ...]:
+    """Attached files: a personal chat's upload, or a channel's SharePoint ``reference`` (when
+    Teams passes it on at all). Cards, inline images and the HTML copy of the text are not."""
+    found = []
+    for item in attachments if isinstance(attachments, list) else []:
+        if not isinstance(item, dict):
+            continue
+        kind, content = _text(item, "contentType"), _obj(item, "content")
+        if kind == FILE_DOWNLOAD_INFO:
+            name = _text(item, "name") or f"upload.{_text(content, 'fileType') or 'txt'}"
+            found.append(SentFile(name, _text(content, "downloadUrl")))
+        elif kind == "reference":
+            found.append(SentFile(_text(item, "name") or "file", None))
+    return tuple(found)
+
+
 def read_turn(body: Any) -> Turn:
     """The facts of a Teams activity; ``NotTeams`` if it lacks what every Teams one has."""
     if not isinstance(body, dict) or body.get("channelId") != "msteams":
@@ -136,7 +164,7 @@ def read_turn(body: Any) -> Turn:
         text=_text(body, "text") or "", value=_obj(body, "value"),
         mentions=_mentions(body.get("entities")),
         members_added=tuple(m for m in added if isinstance(m, dict)) if isinstance(added, list)
-        else (), action=_text(body, "action"),
+        else (), action=_text(body, "action"), files=_files(body.get("attachments")),
     )
 
 

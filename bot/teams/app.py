@@ -51,7 +51,8 @@ class TeamsBot:
         self.tokens = auth.token_provider(cfg) if token_provider is _DEFAULT else token_provider
         self.http = http or http_client(self.policy, RetryMiddleware(budget=REPLY_RETRY_BUDGET))
         self.tenant = None if cfg.insecure_no_auth else cfg.tenant_id
-        self.turns = Turns(uow, clock or (lambda: datetime.now(UTC)), base_url=base_url)
+        self.turns = Turns(uow, clock or (lambda: datetime.now(UTC)), base_url=base_url,
+                           file_urls=self.policy)
 
     def routes(self) -> list[Route]:
         return [Route(MESSAGING_PATH, self.messages, methods=["POST"])]

@@ -17,7 +17,7 @@ from starlette.background import BackgroundTask
 from starlette.concurrency import run_in_threadpool
 from starlette.responses import JSONResponse
 
-from bot.teams import places
+from bot.teams import minutes, places
 from bot.teams.activity import Turn
 from bot.teams.cards import CONTENT_TYPE, render, summary
 from bot.teams.connector import message
@@ -68,6 +68,8 @@ async def on_card_action(turns: Turns, turn: Turn, api: ApiClient) -> JSONRespon
     if not isinstance(data, dict) or action.get("type") != "Action.Execute":
         return invoke_message("That button is not one of mine.")
     await turns.remember(turn)
+    if data.get("i") == "import":
+        return await _import(turns, turn, data, api)
     command = _command(data)
     if isinstance(command, str):
         return invoke_message(command)
@@ -80,6 +82,20 @@ async def on_card_action(turns: Turns, turn: Turn, api: ApiClient) -> JSONRespon
         lambda: handle(command[0], command[1], invocation=inv, uow=turns.uow,
                        now=turns.clock()))
     if reply.tone is Tone.ERROR or data.get("m") != "one" or len(reply.items) != 1:
+        return invoke_message(summary(reply))
+    card = render(reply)
+    task = None
+    if turn.reply_to_id:
+        task = BackgroundTask(_update_for_everyone, api, turn, card, summary(reply))
+    return invoke_card(card, task)
+
+
+async def _import(turns: Turns, turn: Turn, data: dict[str, Any], api: ApiClient
+                  ) -> JSONResponse:
+    """Import on a preview card: the card becomes the result (its button gone); a refusal,
+    or a second press, leaves it and says why."""
+    reply = await run_in_threadpool(minutes.confirm_import, turns, turn, data)
+    if reply.tone is Tone.ERROR:
         return invoke_message(summary(reply))
     card = render(reply)
     task = None

@@ -91,8 +91,9 @@ def _size(body: list[Element]) -> int:
     return len(json.dumps(body, ensure_ascii=False).encode())
 
 
-def render(reply: Reply) -> dict[str, Any]:
-    """The Adaptive Card for a reply."""
+def render(reply: Reply, *, board_id: int | None = None) -> dict[str, Any]:
+    """The Adaptive Card for a reply. ``board_id`` is the board the reply's own buttons act
+    on, where the card is shown outside that board's channel (personal chat)."""
     marker = {Tone.ERROR: "⚠ ", Tone.SUCCESS: "✅ "}.get(reply.tone, "")
     color = {Tone.ERROR: "Attention", Tone.SUCCESS: "Good"}.get(reply.tone, "Default")
     head: list[Element] = [_text(f"{marker}{escape(reply.title)}", weight="Bolder",
@@ -107,7 +108,7 @@ def render(reply: Reply) -> dict[str, Any]:
         lines = "\n".join(f"- {escape(line)}" for line in section.lines)
         parts.append([_text(f"**{escape(section.heading)}**", separator=True, spacing="Medium"),
                       *([_text(lines, spacing="Small")] if lines else [])])
-    tail = _actions(reply.buttons, None, "reply", "r")
+    tail = _actions(reply.buttons, board_id, "reply", "r")
     if reply.footer:
         tail.append(_text(escape(reply.footer), isSubtle=True, size="Small", separator=True))
     body = head + [e for part in parts for e in part] + tail
@@ -131,6 +132,17 @@ def _fit(head: list[Element], parts: list[list[Element]], tail: list[Element]
         body += part
         used += _size(part)
     return body + tail
+
+
+def download_card(reply: Reply, url: str) -> dict[str, Any]:
+    """A reply whose file waits behind a download link: the card with a button opening it.
+    The link is ours (the public URL and a secret), so it is the one URL a card may carry."""
+    card = render(reply)
+    name = reply.file.filename if reply.file is not None else "the file"
+    card["body"].append({"type": "ActionSet", "actions": [
+        {"type": "Action.OpenUrl", "title": escape(f"Download {name}")[:120], "url": url,
+         "style": "positive"}]})
+    return card
 
 
 def summary(reply: Reply) -> str:

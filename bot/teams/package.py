@@ -39,6 +39,8 @@ PERSONAL_COMMANDS = (
     ("action list mine", "Your open actions on every board"),
     ("action close", "Mark one of your actions done: action close 58"),
     ("action update", "Record progress: action update 58 draft shared with LH"),
+    ("action export", "Your board's log as a Word file (or: action export csv)"),
+    ("action import", "Attach Word minutes or a CSV to preview, then import, your board's log"),
     ("action help", "Every command, with an example"),
 )
 
@@ -77,7 +79,7 @@ def manifest(bot_id: str, *, website: str = DEFAULT_WEBSITE) -> dict[str, Any]:
             "botId": bot_id,
             "scopes": ["personal", "team", "groupChat"],
             "isNotificationOnly": False,
-            "supportsFiles": False,
+            "supportsFiles": True,  # people send logs to import in personal chat
             "commandLists": [
                 {"scopes": ["team", "groupChat"], "commands": _commands(CHANNEL_COMMANDS)},
                 {"scopes": ["personal"], "commands": _commands(PERSONAL_COMMANDS)},

@@ -21,6 +21,8 @@ MICROSOFT_HOSTS = frozenset({
     "frontend.botapi.msg.infra.teams.microsoftonline.cn",  # China (21Vianet)
 })
 
+SHAREPOINT_SUFFIX = ".sharepoint.com"
+
 
 class ServiceUrlRefused(Exception):
     """An activity or a stored reference names a service URL outside the allow-list."""
@@ -72,6 +74,23 @@ class ServiceUrlPolicy:
         return any(e.scheme == scheme and e.host == host and e.port == port
                    and (not e.path or path == e.path or path.startswith(e.path + "/"))
                    for e in map(_entry, self.extra))
+
+    def allows_file(self, url: str) -> bool:
+        """Where a file sent to the bot may be fetched from: SharePoint over HTTPS (where
+        OneDrive keeps what people send in personal chat), or what ``allows`` accepts. The
+        download URL comes inside an activity, so it is checked like a service URL: the bot
+        must not be made to fetch from inside the council's network."""
+        try:
+            parts = urlsplit(url)
+            port = parts.port
+        except ValueError:
+            return False
+        host = (parts.hostname or "").lower()
+        if (parts.scheme.lower() == "https" and (port or 443) == 443
+                and parts.username is None and parts.password is None
+                and host.endswith(SHAREPOINT_SUFFIX) and len(host) > len(SHAREPOINT_SUFFIX)):
+            return True
+        return self.allows(url)
 
     def check(self, url: str) -> str:
         """The URL, if allowed; else ``ServiceUrlRefused``."""

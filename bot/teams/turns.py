@@ -2,7 +2,8 @@
 personal chat, and the bot being installed. Card buttons are in ``buttons``.
 
 No decisions about the log are made here: typed text goes to ``handlers.dispatch.handle``
-and the reply comes back as an Adaptive Card in the same thread.
+and the reply comes back as an Adaptive Card in the same thread. Export and import, which
+move files, are in ``minutes``.
 """
 
 from __future__ import annotations
@@ -11,15 +12,16 @@ import logging
 from collections.abc import Callable
 from dataclasses import replace
 from datetime import datetime
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from sqlalchemy.exc import SQLAlchemyError
 from starlette.concurrency import run_in_threadpool
 
-from bot.teams import places
+from bot.teams import minutes, places
 from bot.teams.activity import Turn, command_text
 from bot.teams.cards import render, summary
 from bot.teams.connector import message
+from bot.teams.service_urls import ServiceUrlPolicy
 from handlers.commands import BoardSetup, Help, ListActions, parse
 from handlers.context import Invocation
 from handlers.dates import today_in
@@ -48,20 +50,27 @@ WELCOME_PERSONAL = Reply(title="Hello! I keep your boards' action logs.", lines=
 
 
 class Turns:
+    """``file_urls`` says where files sent to the bot may be fetched from; ``base_url`` is the
+    public address download links point at (None: there is none)."""
+
     def __init__(self, uow: UnitOfWork, clock: Callable[[], datetime],
-                 base_url: str | None = None) -> None:
+                 base_url: str | None = None, file_urls: ServiceUrlPolicy | None = None
+                 ) -> None:
         self.uow, self.clock, self.base_url = uow, clock, base_url
+        self.file_urls = file_urls or ServiceUrlPolicy()
 
     def invocation(self, turn: Turn, board_id: int | None = None) -> Invocation:
         return Invocation(platform=PLATFORM, workspace=turn.tenant, channel=turn.place or "",
                           user_id=turn.person, user_name=turn.user_name, board_id=board_id,
                           base_url=self.base_url)
 
-    async def send(self, api: ApiClient, turn: Turn, reply: Reply) -> None:
-        """Answer in the conversation (and thread) the activity came from."""
+    async def send(self, api: ApiClient, turn: Turn, reply: Reply,
+                   card: dict[str, Any] | None = None) -> None:
+        """Answer in the conversation (and thread) the activity came from; ``card``, when
+        given, is how ``reply`` is drawn."""
         try:
             await api.conversations.create_activity(turn.conversation_id, message(
-                render(reply), summary=summary(reply), reply_to=turn.activity_id))
+                card or render(reply), summary=summary(reply), reply_to=turn.activity_id))
         except Exception as err:  # noqa: BLE001 - nobody to tell but the log
             log.warning("could not answer in Teams conversation %s: %s",
                         turn.conversation_id[:80], str(err)[:300])
@@ -76,8 +85,13 @@ class Turns:
     async def on_message(self, turn: Turn, api: ApiClient) -> None:
         await self.remember(turn)
         text = command_text(turn, await self._people(turn, api))
-        reply = await run_in_threadpool(self._command, turn, text)
-        await self.send(api, turn, reply)
+        if minutes.is_import(turn, text):
+            answer = await minutes.import_answer(self, turn)
+        else:
+            reply = await run_in_threadpool(self.run, turn, text)
+            answer = (minutes.Answer(reply) if reply.file is None
+                      else await run_in_threadpool(minutes.export_answer, self, reply))
+        await self.send(api, turn, answer.reply, answer.card)
 
     async def on_install(self, turn: Turn, api: ApiClient) -> None:
         """Remember where we were installed; greet when the bot itself was added."""
@@ -111,7 +125,9 @@ class Turns:
                 found[mention.user_id] = places.fallback_id(mention)
         return found
 
-    def _command(self, turn: Turn, text: str) -> Reply:
+    def run(self, turn: Turn, text: str) -> Reply:
+        """A typed command's reply, on the board of the channel or (personal chat) of the
+        person. Blocking."""
         root, rest = split_line(text) if text else ("action", "help")
         now = self.clock()
         if turn.personal:
@@ -137,10 +153,18 @@ class Turns:
             return error_reply("Set a board up in the channel that will keep its log: add me "
                                "to that team and mention me there.",
                                "@actionbot board setup Adoption Board")
+        board = self.personal_board(turn)
+        if isinstance(board, Reply):
+            return board
+        return handle(root, rest, invocation=replace(inv, board_id=board), uow=self.uow,
+                      now=now)
+
+    def personal_board(self, turn: Turn) -> int | Reply:
+        """The board personal-chat commands act on: the person's only one; else the reply
+        saying why there is none. Blocking."""
         boards = places.boards_of(self.uow, turn)
         if len(boards) == 1:
-            return handle(root, rest, invocation=replace(inv, board_id=boards[0][0]),
-                          uow=self.uow, now=now)
+            return boards[0][0]
         if not boards:
             return error_reply("You are not a member of any board yet. A board's secretary can "
                                "add you from the board's channel.", "action list mine")

@@ -16,6 +16,7 @@ import urllib.error
 import urllib.request
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
+from datetime import datetime
 from typing import Any
 
 import pytest
@@ -139,8 +140,8 @@ class TeamsHTTP:
                                        replyToId=reply_to))
 
 
-def serve(app: Any) -> tuple[uvicorn.Server, threading.Thread, int]:
-    port = free_port()
+def serve(app: Any, port: int | None = None) -> tuple[uvicorn.Server, threading.Thread, int]:
+    port = port or free_port()
     server = uvicorn.Server(uvicorn.Config(app, host="127.0.0.1", port=port,
                                            log_level="warning", lifespan="off"))
     thread = threading.Thread(target=server.run, daemon=True)
@@ -163,13 +164,17 @@ def fake() -> Iterator[FakeConnector]:
 
 @pytest.fixture
 def start_teams(uow: UnitOfWork, fake: FakeConnector) -> Iterator[Callable[..., TeamsHTTP]]:
-    """Start the app with a given ``TeamsBot``; stopped after the test."""
+    """Start the app with a given ``TeamsBot`` (else one on ``clock``, whose public URL is
+    the app's own address when ``public_url``); stopped after the test."""
     running: list[tuple[uvicorn.Server, threading.Thread]] = []
 
-    def start(bot: TeamsBot | None = None, **http: Any) -> TeamsHTTP:
+    def start(bot: TeamsBot | None = None, *, clock: Callable[[], datetime] = lambda: NOW,
+              public_url: bool = False, **http: Any) -> TeamsHTTP:
         assert INSECURE is not None
-        bot = bot or TeamsBot(INSECURE, uow, clock=lambda: NOW)
-        server, thread, port = serve(build_web_app(teams=bot))
+        port = free_port()
+        bot = bot or TeamsBot(INSECURE, uow, clock=clock,
+                              base_url=f"http://127.0.0.1:{port}" if public_url else None)
+        server, thread, port = serve(build_web_app(teams=bot, uow=uow, clock=clock), port)
         running.append((server, thread))
         return TeamsHTTP(f"http://127.0.0.1:{port}", fake, **http)
 
@@ -225,8 +230,7 @@ def buttons(card: dict[str, Any]) -> list[dict[str, Any]]:
     return found
 
 
-@pytest.fixture
-def teams_board(teams: TeamsHTTP) -> TeamsHTTP:
+def set_up_board(teams: TeamsHTTP) -> TeamsHTTP:
     """A board set up in the channel by RE (secretary), MH chair and KY added by mention,
     and a meeting on 3 February 2027 at 10:30."""
     setup = teams.say("board setup South East Adoption Board")
@@ -238,3 +242,9 @@ def teams_board(teams: TeamsHTTP) -> TeamsHTTP:
         answer = teams.say(f"board {line}", mentions=who)
         assert "✅" in card_text(answer.card), card_text(answer.card)
     return teams
+
+
+@pytest.fixture
+def teams_board(teams: TeamsHTTP) -> TeamsHTTP:
+    """``set_up_board`` on the default app."""
+    return set_up_board(teams)

@@ -2,7 +2,9 @@
 
 Records every call the bot makes (with its Authorization header), answers like the
 connector, can be told to answer 429 or 503 first, and also serves a JSON Web Key Set so
-that tests can sign Bot Framework tokens with a key of their own.
+that tests can sign Bot Framework tokens with a key of their own, and files at
+``/files/<name>`` as OneDrive serves the ``downloadUrl`` of a file sent in personal chat
+(``/moved/<name>`` redirects there; ``/moved-to/<url>`` redirects anywhere).
 """
 
 from __future__ import annotations
@@ -43,6 +45,8 @@ class FakeConnector:
     jwks: dict[str, Any] = field(default_factory=lambda: {"keys": []})
     calls: list[Call] = field(default_factory=list)
     fail_next: list[tuple[int, str | None]] = field(default_factory=list)
+    files: dict[str, bytes] = field(default_factory=dict)
+    fetched: list[str] = field(default_factory=list)
     server: ThreadingHTTPServer | None = None
     lock: threading.Lock = field(default_factory=threading.Lock)
     _ids: int = 0
@@ -51,6 +55,9 @@ class FakeConnector:
     def url(self) -> str:
         assert self.server is not None
         return f"http://127.0.0.1:{self.server.server_address[1]}"
+
+    def file_url(self, name: str) -> str:
+        return f"{self.url}/files/{name}"
 
     def posts(self, conversation: str | None = None) -> list[Call]:
         with self.lock:
@@ -94,7 +101,32 @@ class FakeConnector:
             def log_message(self, *args: object) -> None:
                 pass
 
+            def _file(self) -> bool:
+                """Serve ``/files/…`` and the redirects to it; False for anything else."""
+                path = unquote(self.path.split("?", 1)[0])
+                if path.startswith(("/moved/", "/moved-to/")):
+                    target = (path[len("/moved-to/"):] if path.startswith("/moved-to/")
+                              else "/files/" + path[len("/moved/"):])
+                    self.send_response(302)
+                    self.send_header("Location", target)
+                    self.send_header("Content-Length", "0")
+                    self.end_headers()
+                    return True
+                if not path.startswith("/files/"):
+                    return False
+                with fake.lock:
+                    fake.fetched.append(path)
+                data = fake.files.get(path[len("/files/"):])
+                self.send_response(200 if data is not None else 404)
+                self.send_header("Content-Type", "application/octet-stream")
+                self.send_header("Content-Length", str(len(data or b"")))
+                self.end_headers()
+                self.wfile.write(data or b"")
+                return True
+
             def _serve(self) -> None:
+                if self.command == "GET" and self._file():
+                    return
                 size = int(self.headers.get("Content-Length") or 0)
                 raw = self.rfile.read(size).decode() if size else ""
                 body = json.loads(raw) if raw else {}

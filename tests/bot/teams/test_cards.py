@@ -18,10 +18,18 @@ import pytest
 
 from bot.notify import Delivery
 from bot.scheduler import tick
-from bot.teams.cards import CARD_BUDGET, escape, render
+from bot.teams.cards import CARD_BUDGET, download_card, escape, render
+from bot.teams.minutes import ATTACH_A_FILE, NO_PUBLIC_URL, channel_import
 from bot.teams.turns import WELCOME_CHANNEL, WELCOME_PERSONAL
 from handlers.context import Invocation
+from handlers.dispatch import run_in_scope
 from handlers.home import my_actions
+from handlers.minutes.chat import (
+    HeldImport,
+    ImportRequest,
+    import_held,
+    preview_held_import,
+)
 from handlers.reminders import Outgoing
 from handlers.replies import Item, Reply
 from tests.bot.teams.conftest import buttons, card_text
@@ -76,7 +84,31 @@ def every_kind(board: Chat) -> dict[str, dict[str, Any]]:
     }
     cards = {name: render(reply) for name, reply in replies.items()}
     cards["reminder"] = catcher.cards["reminder"]
+    cards.update(_minutes_cards(board))
     return cards
+
+
+def _minutes_cards(board: Chat) -> dict[str, dict[str, Any]]:
+    """Export and import in Teams: the download link, the import preview with its button and
+    the result, and what the bot says when it cannot do either."""
+    export = board("/action export")
+    assert export.file is not None
+    inv = Invocation("console", "local", "console", as_initials="RE")
+    log = (b"Action no.,Action,Responsible,Date issued,Status\r\n"
+           b"5,Publicise it,All,Oct 2021,Open\r\n")
+    preview = run_in_scope(preview_held_import, ImportRequest(log, "log.csv", apply=False),
+                           invocation=inv, uow=board.uow, now=NOW, command_text="import")
+    (button,) = preview.buttons
+    result = run_in_scope(import_held, HeldImport(button.action_ref), invocation=inv,
+                          uow=board.uow, now=NOW, command_text="import")
+    return {
+        "export link": download_card(export, "https://actionbot.council.example/exports/x"),
+        "import preview": render(preview, board_id=1),
+        "import result": render(result),
+        "import in a channel": render(channel_import(board("/action import"))),
+        "no public url": render(NO_PUBLIC_URL),
+        "attach a file": render(ATTACH_A_FILE),
+    }
 
 
 def test_every_card_kind_is_within_teams_size_limit(every_kind: dict[str, dict[str, Any]]
@@ -138,3 +170,6 @@ def test_microsofts_renderer_accepts_and_draws_every_card(
     drawn = {Path(r["file"]).stem: r["text"].replace("\u200b", "") for r in results}
     assert "Action 1 added" in drawn["action"] and "Done" in drawn["action"]
     assert "<at>fees</at>" in drawn["action"]
+    assert "Download South East Adoption Board action log" in drawn["export-link"]
+    assert "Import" in drawn["import-preview"]
+    assert "Imported 1 new action" in drawn["import-result"]

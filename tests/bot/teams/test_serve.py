@@ -101,7 +101,7 @@ def test_serve_says_which_platforms_it_serves(monkeypatch: pytest.MonkeyPatch,
     code, err, ran = _serve(monkeypatch, capsys, THREE)
     assert code == 0 and "serving Teams at /api/messages and /healthz" in err
     paths = {route.path for route in ran[0][0].routes}
-    assert paths == {"/healthz", "/api/messages"}
+    assert paths == {"/healthz", "/api/messages", "/calendar/{token}.ics", "/exports/{token}"}
     code, err, ran = _serve(monkeypatch, capsys, {**THREE, **SLACK})
     assert "serving Slack at /slack/events, Teams at /api/messages and /healthz" in err
 
@@ -148,6 +148,8 @@ def test_teams_package_holds_manifest_and_icons(tmp_path: Path,
     titles = [c["title"] for c in bot["commandLists"][0]["commands"]]
     assert "action close" in titles and "board setup" in titles and len(titles) <= 10
     assert bot["commandLists"][1]["scopes"] == ["personal"]
+    assert "action import" in [c["title"] for c in bot["commandLists"][1]["commands"]]
+    assert bot["supportsFiles"] is True, "logs to import are sent to the bot in personal chat"
     assert data["manifestVersion"] == "1.17" and data["icons"]["outline"] == "outline.png"
 
 

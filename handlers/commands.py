@@ -7,180 +7,72 @@ Mistakes raise ``UserError`` with an example of the right form; nothing else esc
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field
 from datetime import date
 
+from handlers.board_grammar import parse_board
+from handlers.command_types import (
+    ActionRef,
+    AddAction,
+    Assign,
+    BoardSetup,
+    Close,
+    Command,
+    Decision,
+    Defer,
+    Digest,
+    ExportLog,
+    Help,
+    ImportLog,
+    ListActions,
+    MeetingAdd,
+    MeetingCancel,
+    MeetingList,
+    MeetingMove,
+    MemberAdd,
+    MemberList,
+    MemberRemove,
+    Reopen,
+    SetDue,
+    Settings,
+    Show,
+    Update,
+    Withdraw,
+)
 from handlers.dates import NextMeeting, PastDate, format_date, parse_due
 from handlers.errors import UserError
-from handlers.owners import MENTION_RE, OwnerRef, convention_owners, owner_token
-from storage.models import Role
+from handlers.owners import MENTION_RE, OwnerRef, convention_owners, owner_token, split_tokens
 
+# The command objects live in handlers.command_types; they are importable from here too.
+__all__ = [
+    "ActionRef",
+    "BoardSetup",
+    "MemberAdd",
+    "MemberRemove",
+    "MemberList",
+    "MeetingAdd",
+    "MeetingList",
+    "MeetingMove",
+    "MeetingCancel",
+    "Settings",
+    "AddAction",
+    "Decision",
+    "Assign",
+    "Close",
+    "Reopen",
+    "Update",
+    "SetDue",
+    "Defer",
+    "Withdraw",
+    "ListActions",
+    "Show",
+    "Digest",
+    "ExportLog",
+    "ImportLog",
+    "Help",
+    "Command",
+    "parse",
+]
 
-@dataclass(frozen=True)
-class ActionRef:
-    """``58`` or, for an imported log that repeats a number, ``58b`` (the second 58)."""
-
-    number: int
-    copy: int | None = None
-
-    def __str__(self) -> str:
-        return f"{self.number}{chr(ord('a') + self.copy) if self.copy else ''}"
-
-
-# ---- /board -----------------------------------------------------------------------------
-@dataclass(frozen=True)
-class BoardSetup:
-    name: str
-
-
-@dataclass(frozen=True)
-class MemberAdd:
-    initials: str | None
-    name: str | None
-    role: Role | None
-    mention: OwnerRef | None = None
-
-
-@dataclass(frozen=True)
-class MemberRemove:
-    who: OwnerRef
-
-
-@dataclass(frozen=True)
-class MemberList:
-    pass
-
-
-@dataclass(frozen=True)
-class MeetingAdd:
-    when: str
-
-
-@dataclass(frozen=True)
-class MeetingList:
-    include_past: bool = False
-
-
-@dataclass(frozen=True)
-class MeetingMove:
-    which: str
-    to: str
-
-
-@dataclass(frozen=True)
-class MeetingCancel:
-    which: str
-
-
-@dataclass(frozen=True)
-class Settings:
-    key: str | None = None
-    value: str | None = None
-
-
-# ---- /action ----------------------------------------------------------------------------
-@dataclass(frozen=True)
-class AddAction:
-    text: str
-    owners: tuple[OwnerRef, ...] = ()
-    explicit_owners: bool = False
-    due: date | NextMeeting | None = None
-
-
-@dataclass(frozen=True)
-class Decision:
-    text: str
-
-
-@dataclass(frozen=True)
-class Assign:
-    ref: ActionRef
-    owners: tuple[OwnerRef, ...]
-
-
-@dataclass(frozen=True)
-class Close:
-    ref: ActionRef
-    note: str | None = None
-
-
-@dataclass(frozen=True)
-class Reopen:
-    ref: ActionRef
-    note: str | None = None
-
-
-@dataclass(frozen=True)
-class Update:
-    ref: ActionRef
-    note: str
-
-
-@dataclass(frozen=True)
-class SetDue:
-    ref: ActionRef
-    due: date | NextMeeting
-
-
-@dataclass(frozen=True)
-class Defer:
-    ref: ActionRef
-    to: str
-
-
-@dataclass(frozen=True)
-class Withdraw:
-    ref: ActionRef
-    reason: str | None = None
-
-
-@dataclass(frozen=True)
-class ListActions:
-    scope: str = "open"
-    owner: OwnerRef | None = None
-    page: int = 1
-
-
-@dataclass(frozen=True)
-class Show:
-    ref: ActionRef
-
-
-@dataclass(frozen=True)
-class Digest:
-    pass
-
-
-@dataclass(frozen=True)
-class ExportLog:
-    fmt: str = "docx"
-
-
-@dataclass(frozen=True)
-class ImportLog:
-    pass
-
-
-@dataclass(frozen=True)
-class Help:
-    topic: str | None = None
-    root: str = "action"
-    unknown: str | None = field(default=None)
-
-
-Command = (
-    BoardSetup | MemberAdd | MemberRemove | MemberList | MeetingAdd | MeetingList | MeetingMove
-    | MeetingCancel | Settings | AddAction | Decision | Assign | Close | Reopen | Update
-    | SetDue | Defer | Withdraw | ListActions | Show | Digest | ExportLog | ImportLog | Help
-)
-
-ACTION_VERBS = {
-    "add", "assign", "close", "done", "complete", "reopen", "update", "due", "defer",
-    "withdraw", "decision", "list", "show", "digest", "export", "import", "help",
-}
-BOARD_VERBS = {"setup", "member", "members", "meeting", "meetings", "settings", "help"}
-ROLES = {"chair": Role.CHAIR, "vice-chair": Role.VICE_CHAIR, "vicechair": Role.VICE_CHAIR,
-         "vice": Role.VICE_CHAIR, "secretary": Role.SECRETARY, "member": Role.MEMBER}
 EXPORT_FORMATS = ("docx", "md", "csv")
 _REF = re.compile(r"^#?(\d{1,7})([a-z])?$", re.I)
 _DUE_KEYWORD = re.compile(r"\s(by|due)\s+", re.I)
@@ -192,7 +84,7 @@ def parse(root: str, text: str, *, today: date) -> Command:
     verb, _, rest = text.partition(" ")
     verb, rest = verb.lower(), rest.strip()
     if root == "board":
-        return _parse_board(verb, rest)
+        return parse_board(verb, rest)
     return _parse_action(verb, rest, today)
 
 
@@ -280,7 +172,7 @@ def _take_ref(rest: str, verb: str, example: str) -> tuple[ActionRef, str]:
 
 
 def _owner_list(text: str, example: str) -> tuple[OwnerRef, ...]:
-    tokens = _tokens_with_mentions(text)
+    tokens = split_tokens(text)
     if not tokens:
         raise UserError("Name at least one owner.", example=example)
     owners = []
@@ -295,11 +187,6 @@ def _owner_list(text: str, example: str) -> tuple[OwnerRef, ...]:
     if not owners:
         raise UserError("Name at least one owner.", example=example)
     return tuple(dict.fromkeys(owners))
-
-
-def _tokens_with_mentions(text: str) -> list[str]:
-    """Split on spaces, keeping a platform mention with a display name as one token."""
-    return re.findall(r"<@[^>]*>|\S+", text)
 
 
 _TRAILING_OWNER = re.compile(r"\s+(@[A-Za-z]{1,4}|@all|<@[A-Za-z0-9._:-]+(?:\|[^>]*)?>)\s*$", re.I)
@@ -357,7 +244,7 @@ def _due(text: str, today: date, example_prefix: str) -> date | NextMeeting | No
 
 def _parse_list(rest: str) -> ListActions:
     scope, owner, page = "open", None, 1
-    tokens = _tokens_with_mentions(rest)
+    tokens = split_tokens(rest)
     i = 0
     while i < len(tokens):
         word = tokens[i].lower()
@@ -379,88 +266,3 @@ def _parse_list(rest: str) -> ListActions:
             )
         i += 1
     return ListActions(scope=scope, owner=owner, page=page)
-
-
-# ---- /board -----------------------------------------------------------------------------
-def _parse_board(verb: str, rest: str) -> Command:
-    if verb in ("", "help"):
-        return Help(topic=rest.lower() or None, root="board")
-    if verb == "setup":
-        name = " ".join(rest.split())
-        if not name:
-            raise UserError("Give the board a name.",
-                            example="/board setup South East Adoption Board")
-        if len(name) > 200:
-            raise UserError("That name is too long: keep it under 200 characters.",
-                            example="/board setup South East Adoption Board")
-        return BoardSetup(name=name)
-    if verb in ("member", "members"):
-        sub, _, tail = rest.partition(" ")
-        return _parse_member(sub.lower(), tail.strip())
-    if verb in ("meeting", "meetings"):
-        sub, _, tail = rest.partition(" ")
-        return _parse_meeting(sub.lower(), tail.strip())
-    if verb == "settings":
-        key, _, value = rest.partition(" ")
-        return Settings(key=key.lower() or None, value=value.strip() or None)
-    raise UserError(
-        f"I don't know “/board {verb[:30]}”. I know: setup, member, meeting, settings, help.",
-        example="/board member add @mac MH Mac Heath chair",
-    )
-
-
-def _parse_member(sub: str, rest: str) -> Command:
-    example = "/board member add MH Mac Heath chair"
-    if sub in ("", "list"):
-        return MemberList()
-    if sub == "remove":
-        tokens = _tokens_with_mentions(rest)
-        ref = owner_token(tokens[0]) if len(tokens) == 1 else None
-        if ref is None or ref.everyone:
-            raise UserError("Say whom to remove, by initials or mention.",
-                            example="/board member remove MH")
-        return MemberRemove(who=ref)
-    if sub != "add":
-        raise UserError(f"I don't know “/board member {sub[:30]}”: use add, remove or list.",
-                        example=example)
-    tokens = _tokens_with_mentions(rest)
-    mention = None
-    if tokens and MENTION_RE.fullmatch(tokens[0]):
-        mention = owner_token(tokens.pop(0))
-    role = None
-    if len(tokens) >= 2 and " ".join(tokens[-2:]).lower() == "vice chair":
-        role = Role.VICE_CHAIR
-        del tokens[-2:]
-    elif tokens and tokens[-1].lower() in ROLES:
-        role = ROLES[tokens.pop().lower()]
-    initials = None
-    if tokens and re.fullmatch(r"@?[A-Z]{1,4}", tokens[0]):
-        initials = tokens.pop(0).lstrip("@")
-    name = " ".join(tokens) or None
-    if initials is None and name is None and mention is None:
-        raise UserError("Give the member's initials and name.", example=example)
-    if name and len(name) > 200:
-        raise UserError("That name is too long.", example=example)
-    return MemberAdd(initials=initials, name=name, role=role, mention=mention)
-
-
-def _parse_meeting(sub: str, rest: str) -> Command:
-    if sub in ("", "list"):
-        return MeetingList(include_past=rest.lower() in ("all", "past"))
-    if sub == "add":
-        if not rest:
-            raise UserError("When is the meeting?", example="/board meeting add 5 May 2027 10:30")
-        return MeetingAdd(when=rest)
-    if sub == "move":
-        parts = re.split(r"\s+to\s+", rest, maxsplit=1, flags=re.I)
-        if len(parts) != 2 or not parts[0] or not parts[1]:
-            raise UserError("Say which meeting and when it moves to.",
-                            example="/board meeting move 5 May 2027 to 12 May 2027 14:00")
-        return MeetingMove(which=parts[0], to=parts[1])
-    if sub == "cancel":
-        if not rest:
-            raise UserError("Say which meeting to cancel.",
-                            example="/board meeting cancel 5 May 2027")
-        return MeetingCancel(which=rest)
-    raise UserError(f"I don't know “/board meeting {sub[:30]}”: use add, list, move or cancel.",
-                    example="/board meeting add 5 May 2027 10:30")

@@ -79,3 +79,8 @@ def owner_token(token: str) -> OwnerRef | None:
     if is_initials(word):
         return OwnerRef(initials=word.upper())
     return None
+
+
+def split_tokens(text: str) -> list[str]:
+    """Split on spaces, keeping a platform mention with a display name as one token."""
+    return re.findall(r"<@[^>]*>|\S+", text)

@@ -24,6 +24,7 @@ class FakeSlack:
     rate_limit_next: int = 0
     retry_after: int = 1
     socket_url: str = ""
+    oauth_access: dict[str, Any] = field(default_factory=dict)
     uploads: dict[str, bytes] = field(default_factory=dict)
     downloads: dict[str, bytes] = field(default_factory=dict)
     server: ThreadingHTTPServer | None = None
@@ -123,6 +124,8 @@ class FakeSlack:
                 return {"ok": False, "error": "user_not_found"}
             return {"ok": True, "user": {"id": user, "name": name.lower().replace(" ", "."),
                                          "real_name": name, "profile": {"real_name": name}}}
+        if method == "oauth.v2.access":
+            return self.oauth_access or {"ok": False, "error": "invalid_code"}
         if method == "auth.test":
             return {"ok": True, "team_id": "T1", "user_id": "UBOT", "bot_id": "BBOT"}
         if method == "chat.postMessage":

@@ -1,0 +1,98 @@
+"""Installing in several workspaces: Slack's OAuth flow through the real app, with the
+installation and state stores in actionbot's own database."""
+
+from __future__ import annotations
+
+import re
+import socket
+import threading
+import time
+import urllib.error
+import urllib.request
+from collections.abc import Iterator
+from urllib.parse import parse_qs, urlparse
+
+import pytest
+import uvicorn
+from sqlalchemy import text
+
+from bot.config import SlackConfig
+from bot.slack.app import build_app
+from bot.web import build_web_app
+from storage.uow import UnitOfWork
+from tests.bot.slack.conftest import SECRET
+from tests.bot.slack.fake_slack import FakeSlack
+
+
+class NoRedirect(urllib.request.HTTPRedirectHandler):
+    def redirect_request(self, *args: object, **kwargs: object) -> None:
+        return None
+
+
+@pytest.fixture
+def oauth_server(uow: UnitOfWork, fake_slack: FakeSlack) -> Iterator[str]:
+    cfg = SlackConfig(bot_token=None, signing_secret=SECRET, app_token=None,
+                      client_id="111.222", client_secret="oauth-secret", api_url=fake_slack.url)
+    app = build_app(cfg, uow)
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        port = s.getsockname()[1]
+    server = uvicorn.Server(uvicorn.Config(build_web_app(slack_app=app, uow=uow),
+                                           host="127.0.0.1", port=port, log_level="warning",
+                                           lifespan="off"))
+    thread = threading.Thread(target=server.run, daemon=True)
+    thread.start()
+    deadline = time.monotonic() + 20
+    while not server.started and time.monotonic() < deadline:
+        time.sleep(0.02)
+    yield f"http://127.0.0.1:{port}"
+    server.should_exit = True
+    thread.join(timeout=10)
+
+
+def test_install_then_callback_stores_the_workspace_bot_token(
+    oauth_server: str, uow: UnitOfWork, fake_slack: FakeSlack
+) -> None:
+    opener = urllib.request.build_opener(NoRedirect)
+    try:
+        response = opener.open(f"{oauth_server}/slack/install", timeout=10)
+        status, headers, page = response.status, response.headers, response.read().decode()
+    except urllib.error.HTTPError as err:
+        status, headers, page = err.code, err.headers, err.read().decode()
+    assert status in (200, 302)
+    link = re.search(r'href="(https://slack.com/oauth/[^"]+)"', page)
+    target = headers.get("Location") or (link.group(1) if link else "")
+    query = parse_qs(urlparse(target.replace("&amp;", "&")).query)
+    assert query["client_id"] == ["111.222"]
+    assert "commands" in query["scope"][0] and "chat:write" in query["scope"][0]
+    state = query["state"][0]
+    cookie = headers.get("Set-Cookie", "").split(";")[0]
+
+    fake_slack.oauth_access = {  # what Slack's oauth.v2.access answers
+        "ok": True, "access_token": "xoxb-installed", "token_type": "bot",
+        "scope": "commands,chat:write", "bot_user_id": "UBOT2", "app_id": "A1",
+        "team": {"id": "T2", "name": "Council"}, "enterprise": None,
+        "authed_user": {"id": "U9"},
+    }
+    request = urllib.request.Request(
+        f"{oauth_server}/slack/oauth_redirect?code=abc&state={state}",
+        headers={"Cookie": cookie})
+    with opener.open(request, timeout=10) as response:
+        assert response.status == 200
+    assert fake_slack.of("oauth.v2.access")[0]["code"] == "abc"
+
+    with uow.engine.connect() as conn:
+        bots = conn.execute(text("SELECT team_id, bot_token FROM slack_bots")).all()
+    assert ("T2", "xoxb-installed") in [tuple(b) for b in bots]
+
+
+def test_a_callback_with_a_forged_state_is_refused(oauth_server: str,
+                                                    fake_slack: FakeSlack) -> None:
+    opener = urllib.request.build_opener(NoRedirect)
+    try:
+        opener.open(f"{oauth_server}/slack/oauth_redirect?code=abc&state=forged", timeout=10)
+    except urllib.error.HTTPError as err:
+        assert err.code in (400, 401, 403)
+    else:
+        raise AssertionError("a forged state must not install anything")
+    assert fake_slack.of("oauth.v2.access") == []

@@ -21,6 +21,7 @@ from storage.actions import changed_since, deferred_to, outstanding_statuses, pa
 from storage.history import last_change_at
 from storage.meetings import last_meeting, next_meeting
 from storage.models import Board, Status
+from storage.sends import unreached_since
 
 DIGEST_LIMIT = 200
 SINCE_FALLBACK = timedelta(days=90)
@@ -58,6 +59,10 @@ def build_digest(session: Session, board: Board, now: datetime) -> Reply:
     if decided:
         sections.append(Section("Decided since the last meeting",
                                 tuple(f"{a.number} · {a.text}" for a in decided)))
+    unreached = unreached_since(session, board.id, since)
+    if unreached:
+        sections.append(Section("Not reached by reminders", tuple(
+            f"{who}: {error[:200]}" for who, error in unreached)))
     lines = [f"{total} open action{'s' if total != 1 else ''}"
              + (f", {overdue} overdue" if overdue else "")]
     if total > len(open_rows):

@@ -162,3 +162,25 @@ def record_skipped(uow: UnitOfWork, unit: Unit, *, now: datetime, reason: str) -
         return True
     except IntegrityError:
         return False
+
+
+def unreached_since(session: Session, board_id: int, since: datetime,
+                    limit: int = 20) -> list[tuple[str, str]]:
+    """(recipient, last error) of people the scheduler could not reach lately: sends still
+    failing, or given up when their grace ran out. The digest names them, so nobody is
+    silently left without their reminders."""
+    rows = session.execute(
+        select(Send.recipient, Send.detail, Send.status)
+        .where(Send.board_id == board_id, Send.slot_at >= since,
+               Send.kind.in_(("reminder", "chase", "escalation")),
+               Send.status.in_(("failed", "skipped")))
+        .order_by(Send.slot_at.desc())
+    )
+    found: dict[str, str] = {}
+    for recipient, detail, _status in rows:
+        error = (detail or {}).get("error")
+        if error and recipient not in found:
+            found[recipient] = str(error)
+        if len(found) >= limit:
+            break
+    return sorted(found.items())

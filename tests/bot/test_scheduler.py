@@ -22,10 +22,10 @@ import pytest
 from sqlalchemy import Engine, select
 
 from bot.leader import Leadership
-from bot.notify import Delivery
+from bot.notify import Delivery, DeliveryError
 from bot.render_text import render
 from bot.scheduler import TickResult, tick
-from handlers.reminders import due
+from handlers.reminders import Outgoing, due
 from handlers.replies import Reply, Tone
 from storage.boards import bind_channel, board_by_name
 from storage.db import make_engine
@@ -664,3 +664,30 @@ def test_postgres_leadership_passes_to_the_standby_when_the_leader_releases(
         standby.release()
         for e in engines:
             e.dispose()
+
+
+class CannotReach(RecordingNotifier):
+    """A platform on which one person cannot be reached (no chat account linked, say)."""
+
+    def __init__(self, unreachable: str) -> None:
+        super().__init__()
+        self.unreachable = unreachable
+
+    def deliver(self, message: Outgoing) -> None:
+        if message.recipient == self.unreachable:
+            raise DeliveryError(f"{message.recipient} cannot be reached yet")
+        super().deliver(message)
+
+
+def test_the_digest_names_people_the_reminders_could_not_reach(board: Chat) -> None:
+    ok(board, "/action add KY to write to DfE @KY")
+    ok(board, "/action add MH to ring Kent @MH")
+    clock = Clock(board.uow, notifier=CannotReach("KY"))
+
+    clock.run(FIVE_DAYS_BEFORE, DIGEST_DAY)
+
+    digest = next(m.text for m in clock.notifier.messages if m.kind == "digest")
+    assert "Not reached by reminders" in digest
+    assert "KY: console: KY cannot be reached yet" in digest
+    assert "MH:" not in digest
+    assert [m.recipient for m in clock.notifier.messages if m.kind == "reminder"] == ["MH"]

@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from contextlib import contextmanager
+from contextvars import ContextVar
 from typing import Any
 
 from sqlalchemy import Engine, create_engine, event
@@ -10,6 +13,21 @@ from sqlalchemy.pool import StaticPool
 
 DEFAULT_URL = "sqlite:///actionbot.db"
 SQLITE_BUSY_TIMEOUT_SECONDS = 30
+_reading_only: ContextVar[bool] = ContextVar("reading_only", default=False)
+
+
+@contextmanager
+def read_only() -> Iterator[None]:
+    """A transaction that begins inside this block only reads, to its end.
+
+    On SQLite it begins with a plain BEGIN, taking no write lock: a long read (the scheduler
+    planning a tick) then holds up no command that writes. Nothing may write in it.
+    """
+    token = _reading_only.set(True)
+    try:
+        yield
+    finally:
+        _reading_only.reset(token)
 
 
 def normalise_url(raw: str) -> str:
@@ -25,8 +43,8 @@ def make_engine(raw_url: str, **kwargs: Any) -> Engine:
     """Build an engine whose transactions are safe for several processes at once.
 
     SQLite runs in WAL mode with ``synchronous=FULL`` and every transaction starts with
-    ``BEGIN IMMEDIATE``, so two writers queue on the busy timeout instead of failing with
-    "database is locked" half-way through a command.
+    ``BEGIN IMMEDIATE`` (but those begun under ``read_only``), so two writers queue on the
+    busy timeout instead of failing with "database is locked" half-way through a command.
     """
     url = make_url(normalise_url(raw_url))
     if url.get_backend_name() != "sqlite":
@@ -53,7 +71,7 @@ def make_engine(raw_url: str, **kwargs: Any) -> Engine:
 
     @event.listens_for(engine, "begin")
     def _on_begin(connection: Any) -> None:
-        connection.exec_driver_sql("BEGIN IMMEDIATE")
+        connection.exec_driver_sql("BEGIN" if _reading_only.get() else "BEGIN IMMEDIATE")
 
     return engine
 

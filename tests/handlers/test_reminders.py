@@ -403,3 +403,23 @@ def test_board_settings_change_when_things_are_due(
 
     for now, owed_then in expected.items():
         assert slots(plan_at(board.uow, now)) == owed_then, now.isoformat()
+
+
+# ---- many boards ---------------------------------------------------------------------------
+def test_one_persons_messages_from_several_boards_are_spread_apart(uow: UnitOfWork) -> None:
+    """Slack allows about one message a second per conversation: a person's reminders from
+    several boards are queued as far apart as they can be, so that waiting out their limit
+    holds nobody else up. Everyone else keeps the order the boards gave."""
+    for channel, initials, mention in (("C1", "KY", "<@U3|Kevin Yong>"),
+                                       ("C2", "AC", "<@U4|Amy Coombs>")):
+        chat = Chat(uow, platform="slack", workspace="T1", channel=channel)
+        ok(chat, f"/board setup Board {channel}")
+        ok(chat, f"/board member add {mention} {initials}")
+        ok(chat, "/board member add <@U2|Mac Heath> MH chair")
+        ok(chat, "/board meeting add 3 February 2027 10:30")
+        ok(chat, f"/action add {initials} to chase Kent @{initials}")
+        ok(chat, "/action add MH to write to DfE @MH")
+
+    plan = plan_at(uow, FIVE_DAYS_BEFORE)
+    # Each board gives its newest action's owner first: MH (U2), then KY (U3) or AC (U4).
+    assert [o.addresses[0].target for o in plan.outgoing] == ["U2", "U3", "U4", "U2"]

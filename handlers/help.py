@@ -28,6 +28,10 @@ ACTION_HELP = {
     "show": ("/action show <N>", "/action show 58", "The action and its history."),
     "digest": ("/action digest", "/action digest",
                "Open actions by owner, what closed and what was decided since the last meeting."),
+    "export": ("/action export [docx|md|csv]", "/action export docx",
+               "The log as boards print it, newest first, for the minutes."),
+    "import": ("/action import", "/action import",
+               "Bring in an existing log (Word minutes, CSV or pasted text): a preview first."),
 }
 
 BOARD_HELP = {

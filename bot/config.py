@@ -12,6 +12,11 @@ from dataclasses import dataclass
 
 from storage.db import DEFAULT_URL
 
+# Messages the scheduler has in flight at once: a send is mostly waiting on the network, so
+# one at a time leaves a morning's reminders bound by the round trip, not by Slack's limits.
+DEFAULT_SENDERS = 8
+MAX_SENDERS = 32
+
 
 class ConfigError(Exception):
     """The environment asks for something that cannot work; the message says what to set."""
@@ -57,6 +62,7 @@ class Config:
     slack: SlackConfig | None = None
     teams: TeamsConfig | None = None
     public_url: str | None = None
+    senders: int = DEFAULT_SENDERS
 
     @classmethod
     def from_env(cls, env: Mapping[str, str] | None = None, *, db: str | None = None) -> Config:
@@ -64,6 +70,10 @@ class Config:
         port = env.get("PORT", "3000")
         if not port.isdigit() or not 0 < int(port) < 65536:
             raise ConfigError(f"PORT must be a port number, not {port!r}.")
+        senders = env.get("ACTIONBOT_SENDERS", str(DEFAULT_SENDERS)).strip()
+        if not senders.isdigit() or not 1 <= int(senders) <= MAX_SENDERS:
+            raise ConfigError(f"ACTIONBOT_SENDERS must be a whole number from 1 to {MAX_SENDERS} "
+                              f"(messages the scheduler sends at once), not {senders!r}.")
         return cls(
             database_url=db or env.get("DATABASE_URL") or DEFAULT_URL,
             host=env.get("HOST", "0.0.0.0"),
@@ -72,6 +82,7 @@ class Config:
             slack=_slack(env),
             teams=_teams(env),
             public_url=_public_url(env),
+            senders=int(senders),
         )
 
 

@@ -13,7 +13,8 @@ def build_delivery(config: Config, uow: UnitOfWork, stream: TextIO) -> Delivery:
     """Console boards print; Slack and Teams boards go through their platform when it is
     configured.
 
-    Chat SDKs are imported only for the platforms that are switched on.
+    Chat SDKs are imported only for the platforms that are switched on, and messages are sent
+    ``config.senders`` at a time only then: at the console, order matters more than speed.
     """
     notifiers: dict[str, Notifier] = {"console": ConsoleNotifier(stream)}
     if config.slack is not None:
@@ -40,4 +41,5 @@ def build_delivery(config: Config, uow: UnitOfWork, stream: TextIO) -> Delivery:
         from bot.teams.notifier import TeamsNotifier
 
         notifiers["teams"] = TeamsNotifier(config.teams, uow)
-    return Delivery(notifiers)
+    chat = config.slack is not None or config.teams is not None
+    return Delivery(notifiers, senders=config.senders if chat else 1)

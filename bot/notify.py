@@ -6,6 +6,7 @@ its platform. A failure raises, and the send ledger retries the message on a lat
 
 from __future__ import annotations
 
+import threading
 from collections.abc import Mapping
 from typing import Protocol, TextIO
 
@@ -22,6 +23,8 @@ class DeliveryError(Exception):
 
 
 class Notifier(Protocol):
+    """Sends one message on one platform; called from several sender threads at once."""
+
     def deliver(self, message: Outgoing) -> None: ...
 
 
@@ -30,19 +33,29 @@ class ConsoleNotifier:
 
     def __init__(self, stream: TextIO) -> None:
         self.stream = stream
+        self._lock = threading.Lock()
 
     def deliver(self, message: Outgoing) -> None:
         who = "the board's channel" if message.recipient == "channel" else message.recipient
-        self.stream.write(f"[{message.kind} to {who} on {message.board.name}]\n")
-        self.stream.write(render(message.reply) + "\n\n")
-        self.stream.flush()
+        text = f"[{message.kind} to {who} on {message.board.name}]\n{render(message.reply)}\n\n"
+        with self._lock:  # one message's lines stay together whichever thread sends it
+            self.stream.write(text)
+            self.stream.flush()
 
 
 class Delivery:
-    """Routes each message to the notifier of each platform its board is bound to."""
+    """Routes each message to the notifier of each platform its board is bound to.
 
-    def __init__(self, notifiers: Mapping[str, Notifier]) -> None:
+    ``senders`` is how many messages the scheduler may have in flight at once. It is 1 unless
+    asked for: the console prints in the order things are due, and a chat platform's notifier
+    is what makes concurrent sending safe (pacing per channel, one HTTP client per call).
+    """
+
+    def __init__(self, notifiers: Mapping[str, Notifier], *, senders: int = 1) -> None:
+        if senders < 1:
+            raise ValueError("senders must be at least 1")
         self.notifiers = dict(notifiers)
+        self.senders = senders
 
     def deliver(self, message: Outgoing, platforms: set[str],
                 already: set[str] | frozenset[str] = frozenset()) -> set[str]:

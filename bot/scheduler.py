@@ -2,6 +2,8 @@
 
 One periodic tick defined in code (not one persisted job per reminder): the database and the
 send ledger are the only state, so several processes can run this safely and code can move.
+Within a tick, messages go out ``Delivery.senders`` at a time; each is claimed, sent and
+confirmed on its own, so a crash or a failure costs at most the messages in flight.
 """
 
 from __future__ import annotations
@@ -9,8 +11,11 @@ from __future__ import annotations
 import logging
 import os
 import socket
+from collections.abc import Callable
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
+from typing import Literal
 
 from apscheduler.schedulers.background import BackgroundScheduler
 from apscheduler.schedulers.base import BaseScheduler
@@ -66,26 +71,50 @@ def tick(uow: UnitOfWork, delivery: Delivery, *, now: datetime | None = None,
             log.warning("skipped %s %s for %s (slot %s)", unit.kind, unit.key, unit.recipient,
                         unit.slot_at.isoformat())
             result.missed.append(unit)
-    for message in plan.outgoing:
-        message.units = [u for u in message.units if claim(uow, u, worker=worker, now=now)]
-        if not message.units:
-            continue
-        keys = [u.key for u in message.units]
-        try:
-            with uow.transaction() as session:
-                reminders.compose(session, message, now)
-                platforms = {c.platform for c in channels_of(session, message.board)}
-            delivery.deliver(message, platforms, delivered_platforms(uow, keys))
-        except Exception as err:  # noqa: BLE001 - recorded; the ledger retries it later
-            log.warning("could not send %s to %s on %s: %s", message.kind, message.recipient,
-                        message.board.name, err)
-            mark_failed(uow, keys, now=now, error=str(err),
-                        delivered=getattr(err, "delivered", ()))
-            result.failed.append((message, str(err)))
-            continue
-        mark_sent(uow, keys, now=now)
-        result.sent.append(message)
+    outcomes = _send_all(plan.outgoing, lambda m: _send(uow, delivery, m, now, worker),
+                         delivery.senders)
+    for message, (status, error) in zip(plan.outgoing, outcomes, strict=True):
+        if status == "sent":
+            result.sent.append(message)
+        elif status == "failed":
+            result.failed.append((message, error))
     return result
+
+
+Outcome = tuple[Literal["sent", "failed", "held"], str]
+
+
+def _send_all(messages: list[reminders.Outgoing],
+              send: Callable[[reminders.Outgoing], Outcome], senders: int) -> list[Outcome]:
+    """Outcomes in plan order. Several at a time when allowed: each send is mostly waiting on
+    the platform, and the plan already spaces out messages to the same person."""
+    if senders <= 1 or len(messages) <= 1:
+        return [send(m) for m in messages]
+    with ThreadPoolExecutor(max_workers=min(senders, len(messages)),
+                            thread_name_prefix="actionbot-send") as pool:
+        return list(pool.map(send, messages))
+
+
+def _send(uow: UnitOfWork, delivery: Delivery, message: reminders.Outgoing, now: datetime,
+          worker: str) -> Outcome:
+    """Claim, compose, deliver, confirm one message. "held" means every unit of it was
+    already settled or is being sent by another worker."""
+    message.units = [u for u in message.units if claim(uow, u, worker=worker, now=now)]
+    if not message.units:
+        return "held", ""
+    keys = [u.key for u in message.units]
+    try:
+        with uow.transaction() as session:
+            reminders.compose(session, message, now)
+            platforms = {c.platform for c in channels_of(session, message.board)}
+        delivery.deliver(message, platforms, delivered_platforms(uow, keys))
+    except Exception as err:  # noqa: BLE001 - recorded; the ledger retries it later
+        log.warning("could not send %s to %s on %s: %s", message.kind, message.recipient,
+                    message.board.name, err)
+        mark_failed(uow, keys, now=now, error=str(err), delivered=getattr(err, "delivered", ()))
+        return "failed", str(err)
+    mark_sent(uow, keys, now=now)
+    return "sent", ""
 
 
 def _leader_tick(uow: UnitOfWork, delivery: Delivery, leadership: Leadership) -> None:

@@ -2,7 +2,9 @@
 
 Paced to Slack's one-message-a-second-per-channel limit; 429s and transient errors are
 retried by the Web API client's retry handlers, and anything still failing is raised so the
-send ledger retries it on a later tick.
+send ledger retries it on a later tick. The scheduler calls ``deliver`` from several threads:
+each call books its channel's next free second under a lock and waits for it outside, so a
+wait for one channel never holds up a message to another.
 """
 
 from __future__ import annotations
@@ -34,10 +36,11 @@ class SlackNotifier:
 
     def _pace(self, channel: str) -> None:
         with self._lock:
-            wait = self._last.get(channel, -1e9) + self.per_channel - self.clock()
-            if wait > 0:
-                self.sleep(wait)
-            self._last[channel] = self.clock()
+            slot = max(self.clock(), self._last.get(channel, -1e9) + self.per_channel)
+            self._last[channel] = slot
+        wait = slot - self.clock()
+        if wait > 0:
+            self.sleep(wait)
 
     def deliver(self, message: Outgoing) -> None:
         targets = [a for a in message.addresses if a.platform == "slack"]

@@ -127,3 +127,12 @@ def slack_board(slack: SlackHTTP) -> SlackHTTP:
         reply = slack.command(line, command="/board")
         assert ":white_check_mark:" in json.dumps(reply), reply
     return slack
+
+
+@pytest.fixture
+def nothing_sent_asks_slack_to_ping(fake_slack: FakeSlack) -> Iterator[None]:
+    """After the test: no Web API call asked Slack to turn names into pings."""
+    yield
+    for call in fake_slack.calls:
+        assert not call.args.get("link_names"), (call.method, call.args)
+        assert call.args.get("parse") != "full", (call.method, call.args)

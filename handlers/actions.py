@@ -94,7 +94,6 @@ def _move_to(scope: Scope, action: Action, status: Status, event: str, *,
     if note:
         action.status_note = note
     _touch(action, scope)
-    scope.session.flush()
     scope.record(event, action_id=action.id, before=before, note=note, **data)
 
 

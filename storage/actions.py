@@ -6,12 +6,20 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
 
-from sqlalchemy import Select, func, or_, select
-from sqlalchemy.orm import Session
+from sqlalchemy import Select, bindparam, func, or_, select
+from sqlalchemy.orm import Session, joinedload
 
 from storage.models import OUTSTANDING, Action, ActionOwner, Status
 
 PAGE_SIZE = 25
+
+# Most commands name an action by number: built once (building costs more than running it),
+# owners joined in, so the action and its owners come back in one round trip.
+_NUMBERED = (select(Action)
+             .options(joinedload(Action.owners))
+             .where(Action.board_id == bindparam("board_id"), Action.number == bindparam("number"))
+             .order_by(Action.copy))
+_NUMBERED_FOR_UPDATE = _NUMBERED.with_for_update(of=Action)
 
 
 @dataclass(frozen=True)
@@ -27,14 +35,8 @@ def actions_numbered(
 ) -> list[Action]:
     """The action(s) with that number. ``for_update`` locks them until the transaction ends,
     so two simultaneous clicks on "Done" close an action once, not twice."""
-    query = (
-        select(Action)
-        .where(Action.board_id == board_id, Action.number == number)
-        .order_by(Action.copy)
-    )
-    if for_update:
-        query = query.with_for_update(of=Action)
-    return list(session.scalars(query))
+    query = _NUMBERED_FOR_UPDATE if for_update else _NUMBERED
+    return list(session.scalars(query, {"board_id": board_id, "number": number}).unique())
 
 
 def create_action(

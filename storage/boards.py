@@ -4,10 +4,23 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import select, update
+from sqlalchemy import bindparam, select, update
 from sqlalchemy.orm import Session
+from sqlalchemy.orm.attributes import set_committed_value
 
 from storage.models import Board, ChannelBinding
+
+# Every command starts here. Built once: on SQLite building a statement costs more than
+# running it (about 0.2 ms against 0.08 ms; tests/bench measures the command path).
+_BOARD_OF_CHANNEL = (
+    select(Board)
+    .join(ChannelBinding, ChannelBinding.board_id == Board.id)
+    .where(
+        ChannelBinding.platform == bindparam("platform"),
+        ChannelBinding.workspace == bindparam("workspace"),
+        ChannelBinding.channel == bindparam("channel"),
+    )
+)
 
 
 def name_key(name: str) -> str:
@@ -17,15 +30,8 @@ def name_key(name: str) -> str:
 def board_for_channel(
     session: Session, platform: str, workspace: str, channel: str
 ) -> Board | None:
-    return session.scalar(
-        select(Board)
-        .join(ChannelBinding, ChannelBinding.board_id == Board.id)
-        .where(
-            ChannelBinding.platform == platform,
-            ChannelBinding.workspace == workspace,
-            ChannelBinding.channel == channel,
-        )
-    )
+    return session.scalar(_BOARD_OF_CHANNEL, {"platform": platform, "workspace": workspace,
+                                              "channel": channel})
 
 
 def board_by_name(session: Session, name: str) -> Board | None:
@@ -78,19 +84,25 @@ def channels_of(session: Session, board: Board) -> list[ChannelBinding]:
     )
 
 
+# Built once, and run without the ORM's session synchronisation: the one attribute it
+# changes is set from RETURNING below.
+_NEXT_NUMBER = (
+    update(Board)
+    .where(Board.id == bindparam("board_id"))
+    .values(last_action_number=Board.last_action_number + 1)
+    .returning(Board.last_action_number)
+    .execution_options(synchronize_session=False)
+)
+
+
 def allocate_action_number(session: Session, board: Board) -> int:
     """The board's next action number, race-safe across processes.
 
     The UPDATE takes the board row's write lock until the transaction ends, so concurrent
     adders queue and get consecutive numbers; a rolled-back add gives its number back.
     """
-    number = session.execute(
-        update(Board)
-        .where(Board.id == board.id)
-        .values(last_action_number=Board.last_action_number + 1)
-        .returning(Board.last_action_number)
-    ).scalar_one()
-    board.last_action_number = number
+    number = session.execute(_NEXT_NUMBER, {"board_id": board.id}).scalar_one()
+    set_committed_value(board, "last_action_number", number)
     return number
 
 

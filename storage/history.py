@@ -6,7 +6,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import func, select
+from sqlalchemy import bindparam, func, select
 from sqlalchemy.orm import Session
 
 from storage.models import Event
@@ -47,17 +47,17 @@ def record(
     return event
 
 
+# /action show reads this every time: built once (building costs more than running it).
+_LATEST_OF_ACTION = (select(Event)
+                     .where(Event.action_id == bindparam("action_id"))
+                     .order_by(Event.at.desc(), Event.id.desc())
+                     .limit(bindparam("limit")))
+
+
 def events_of_action(session: Session, action_id: int, limit: int = 20) -> tuple[list[Event], int]:
     """The latest events of one action, oldest first, and how many there are in all
     (counted only when there are more than ``limit``)."""
-    rows = list(
-        session.scalars(
-            select(Event)
-            .where(Event.action_id == action_id)
-            .order_by(Event.at.desc(), Event.id.desc())
-            .limit(limit)
-        )
-    )
+    rows = list(session.scalars(_LATEST_OF_ACTION, {"action_id": action_id, "limit": limit}))
     total = len(rows)
     if total == limit:
         total = session.scalar(select(func.count()).where(Event.action_id == action_id)) or 0

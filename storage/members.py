@@ -4,37 +4,41 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import select
+from sqlalchemy import bindparam, select
 from sqlalchemy.orm import Session
 
 from storage.models import MANAGER_ROLES, Member, MemberIdentity, Role
+
+# Asked on every command (who is typing) and for every owner named: built once, since
+# building a statement costs more than running it.
+_BY_INITIALS = select(Member).where(Member.board_id == bindparam("board_id"),
+                                    Member.initials_key == bindparam("initials"))
+_ACTIVE_BY_INITIALS = _BY_INITIALS.where(Member.active.is_(True))
+_BY_IDENTITY = (
+    select(Member)
+    .join(MemberIdentity, MemberIdentity.member_id == Member.id)
+    .where(
+        Member.board_id == bindparam("board_id"),
+        Member.active.is_(True),
+        MemberIdentity.platform == bindparam("platform"),
+        MemberIdentity.workspace == bindparam("workspace"),
+        MemberIdentity.user_id == bindparam("user_id"),
+    )
+)
 
 
 def member_by_initials(
     session: Session, board_id: int, initials: str, *, include_removed: bool = False
 ) -> Member | None:
-    query = select(Member).where(
-        Member.board_id == board_id, Member.initials_key == initials.upper()
-    )
-    if not include_removed:
-        query = query.where(Member.active.is_(True))
-    return session.scalar(query)
+    query = _BY_INITIALS if include_removed else _ACTIVE_BY_INITIALS
+    return session.scalar(query, {"board_id": board_id, "initials": initials.upper()})
 
 
 def member_by_identity(
     session: Session, board_id: int, platform: str, workspace: str, user_id: str
 ) -> Member | None:
-    return session.scalar(
-        select(Member)
-        .join(MemberIdentity, MemberIdentity.member_id == Member.id)
-        .where(
-            Member.board_id == board_id,
-            Member.active.is_(True),
-            MemberIdentity.platform == platform,
-            MemberIdentity.workspace == workspace,
-            MemberIdentity.user_id == user_id,
-        )
-    )
+    return session.scalar(_BY_IDENTITY, {"board_id": board_id, "platform": platform,
+                                         "workspace": workspace, "user_id": user_id})
 
 
 def active_members(session: Session, board_id: int) -> list[Member]:

@@ -129,7 +129,7 @@ class PostingClient:
 def test_slack_pacing_waits_for_its_own_channel_only(busy_board: Chat) -> None:
     plan = tick(busy_board.uow, Delivery({}), now=FIVE_DAYS_BEFORE, dry_run=True).sent
     to_a, to_b = (replace(m, addresses=(Address("slack", "T1", channel, is_channel=False),))
-                  for m, channel in zip(plan, ("DA", "DB")))
+                  for m, channel in zip(plan[:2], ("DA", "DB"), strict=True))
     client, held = PostingClient(), HeldClock()
     notifier = SlackNotifier(lambda team: client, clock=held.clock, sleep=held.sleep)  # type: ignore[arg-type,return-value]
     notifier.deliver(to_a)

@@ -98,10 +98,17 @@ def _send_all(messages: list[reminders.Outgoing],
 def _send(uow: UnitOfWork, delivery: Delivery, message: reminders.Outgoing, now: datetime,
           worker: str) -> Outcome:
     """Claim, compose, deliver, confirm one message. "held" means every unit of it was
-    already settled or is being sent by another worker."""
-    message.units = [u for u in message.units if claim(uow, u, worker=worker, now=now)]
-    if not message.units:
+    already settled or is being sent by another worker.
+
+    When a claim is taken over from a sender that died unconfirmed, the message carries
+    since when (``resumed_since``), so that a notifier able to look can avoid a second copy.
+    """
+    claims = [c for u in message.units if (c := claim(uow, u, worker=worker, now=now))]
+    if not claims:
         return "held", ""
+    message.units = [c.unit for c in claims]
+    message.resumed_since = min((c.resumed_since for c in claims if c.resumed_since),
+                                default=None)
     keys = [u.key for u in message.units]
     try:
         with uow.transaction() as session:

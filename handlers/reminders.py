@@ -43,7 +43,12 @@ class Address:
 
 @dataclass
 class Outgoing:
-    """One message to one recipient, made of one or more ledger units."""
+    """One message to one recipient, made of one or more ledger units.
+
+    ``resumed_since`` is set by the scheduler when it took over a claim that expired
+    unconfirmed (see ``storage.sends.Claim``): the message may already be out since then, so a
+    notifier that can look should check before sending it again.
+    """
 
     kind: str
     board: Board
@@ -53,6 +58,7 @@ class Outgoing:
     actions: list[int]
     reply: Reply
     slot_at: datetime
+    resumed_since: datetime | None = None
 
 
 @dataclass

@@ -38,6 +38,20 @@ class Unit:
     detail: dict[str, Any] = field(default_factory=dict, hash=False, compare=False)
 
 
+@dataclass(frozen=True)
+class Claim:
+    """A unit taken for sending.
+
+    ``resumed_since`` is set when this claim took over one that expired unconfirmed: that
+    sender died between claiming and confirming, perhaps after the platform had accepted the
+    message, so it may already be out. It is when the earlier claim began, which is where a
+    notifier able to read back what it sent should start looking before sending again.
+    """
+
+    unit: Unit
+    resumed_since: datetime | None = None
+
+
 def settled_keys(session: Session, keys: Sequence[str]) -> set[str]:
     """Keys already sent or skipped: nothing more is owed for them."""
     if not keys:
@@ -64,11 +78,13 @@ def chase_slots(
     return slots
 
 
-def claim(uow: UnitOfWork, unit: Unit, *, worker: str, now: datetime) -> bool:
-    """Take the unit for sending; False if it is sent, skipped, or another worker holds it.
+def claim(uow: UnitOfWork, unit: Unit, *, worker: str, now: datetime) -> Claim | None:
+    """Take the unit for sending; None if it is sent, skipped, or another worker holds it.
 
     A claim older than ``CLAIM_TIMEOUT`` that was never confirmed (the sender crashed) may be
-    taken over: that is the one window in which a message can go out twice.
+    taken over; the result then says since when (``Claim.resumed_since``), because that is
+    the one case in which the message may already have gone out. A failed attempt is not
+    ambiguous: it raised, and the platforms it did reach are kept in ``detail["delivered"]``.
     """
     try:
         with uow.transaction() as session:
@@ -82,13 +98,14 @@ def claim(uow: UnitOfWork, unit: Unit, *, worker: str, now: datetime) -> bool:
                     detail=unit.detail,
                 ))
                 session.flush()
-                return True
+                return Claim(unit)
             if row.status in FINAL:
-                return False
+                return None
             if row.status == "claimed" and row.claimed_at and row.claimed_at > now - CLAIM_TIMEOUT:
-                return False
+                return None
             if row.status == "failed" and row.next_attempt_at and row.next_attempt_at > now:
-                return False
+                return None
+            resumed_since = row.claimed_at if row.status == "claimed" else None
             taken = session.execute(
                 update(Send)
                 .where(Send.id == row.id, Send.status == row.status,
@@ -96,9 +113,9 @@ def claim(uow: UnitOfWork, unit: Unit, *, worker: str, now: datetime) -> bool:
                 .values(status="claimed", claimed_by=worker, claimed_at=now,
                         attempts=Send.attempts + 1)
             )
-            return taken.rowcount == 1
+            return Claim(unit, resumed_since) if taken.rowcount == 1 else None
     except IntegrityError:
-        return False
+        return None
 
 
 def mark_sent(uow: UnitOfWork, keys: Iterable[str], *, now: datetime) -> None:

@@ -4,7 +4,9 @@ per-channel rate, counting what arrived against what was owed.
 The scheduler runs as a subprocess (``tests.bench.scheduler_loop``) so that it can be killed
 with SIGKILL half-way and restarted, as a crashed clock process would be. A claim that the
 killed process never confirmed is held for the ledger's claim timeout (10 minutes) before it
-is taken over; the restarted loop ticks once a simulated minute, so it gets there.
+is taken over; the restarted loop ticks once a simulated minute, so it gets there, and then
+reads the fake's history to find which of those messages had already arrived. The fake's
+clock starts at the simulated morning, so that its messages and the claims share a timeline.
 """
 
 from __future__ import annotations
@@ -103,7 +105,8 @@ def run(shape: Shape, morning: datetime, db_url: str, *, rate: float = 1.0, burs
     uow = UnitOfWork(engine)
     owed = owed_messages(uow, morning)
     per_channel = Counter(channel for channel, _ in owed.elements())
-    fake = RateLimitedSlack(rate=rate, burst=burst, round_trip=round_trip).start()
+    fake = RateLimitedSlack(rate=rate, burst=burst, round_trip=round_trip,
+                            epoch=morning.timestamp()).start()
     log = workdir / "scheduler.log"
     killed_at, held = None, 0
     try:

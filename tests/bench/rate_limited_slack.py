@@ -5,7 +5,14 @@ would (the real client opens a new HTTPS connection per call).
 
 It keeps every accepted ``chat.postMessage`` (channel, fallback text, arrival time), so a
 benchmark can count what arrived against what was owed, and work out the best time any sender
-could have achieved under the same limit (``ideal_seconds``).
+could have achieved under the same limit (``ideal_seconds``). It also keeps them with their
+metadata to answer ``conversations.open`` and ``conversations.history``, which the scheduler
+calls when it takes over a claim left unconfirmed by a killed process. Those two are not
+rate-limited here: a takeover makes at most one pair per message in flight (8 by default),
+far inside Slack's Tier 3 allowance of 50 or more a minute.
+
+``epoch`` is Slack's clock when the fake starts: the benchmark sets it to its simulated
+morning, so that the ``ts`` of each message and the scheduler's claims share one timeline.
 """
 
 from __future__ import annotations
@@ -18,7 +25,9 @@ from collections import Counter
 from dataclasses import dataclass, field
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
-from urllib.parse import parse_qs
+from urllib.parse import parse_qs, urlsplit
+
+from tests.bot.slack.fake_history import History
 
 
 @dataclass
@@ -33,8 +42,10 @@ class RateLimitedSlack:
     rate: float = 1.0
     burst: int = 2
     round_trip: float = 0.0
+    epoch: float | None = None
     posted: list[Posted] = field(default_factory=list)
     refused: int = 0
+    history: History = field(default_factory=History)
     _buckets: dict[str, tuple[float, float]] = field(default_factory=dict)
     _lock: threading.Lock = field(default_factory=threading.Lock)
     _server: ThreadingHTTPServer | None = None
@@ -47,6 +58,7 @@ class RateLimitedSlack:
     def reset(self) -> None:
         with self._lock:
             self.posted, self.refused, self._buckets = [], 0, {}
+        self.history.clear()
 
     def count(self) -> int:
         with self._lock:
@@ -75,29 +87,41 @@ class RateLimitedSlack:
 
     def start(self) -> RateLimitedSlack:
         fake = self
+        if self.epoch is not None:
+            began, epoch = time.monotonic(), self.epoch
+            self.history.clock = lambda: epoch + time.monotonic() - began
 
         class Handler(BaseHTTPRequestHandler):
             def log_message(self, *args: object) -> None:
                 pass
 
+            def do_GET(self) -> None:  # noqa: N802 - http.server's name
+                url = urlsplit(self.path)
+                self._api(url.path, {k: v[0] for k, v in parse_qs(url.query).items()})
+
             def do_POST(self) -> None:  # noqa: N802 - http.server's name
                 raw = self.rfile.read(int(self.headers.get("Content-Length") or 0)).decode()
+                if "json" in (self.headers.get("Content-Type") or ""):
+                    self._api(self.path, json.loads(raw or "{}"))
+                else:
+                    self._api(self.path, {k: v[0] for k, v in parse_qs(raw).items()})
+
+            def _api(self, path: str, args: dict[str, Any]) -> None:
                 if fake.round_trip:
                     time.sleep(fake.round_trip)
-                if "json" in (self.headers.get("Content-Type") or ""):
-                    args: dict[str, Any] = json.loads(raw or "{}")
-                else:
-                    args = {k: v[0] for k, v in parse_qs(raw).items()}
-                method = self.path.rsplit("/", 1)[-1]
+                method = path.rsplit("/", 1)[-1]
                 body: dict[str, Any] = {"ok": True}
                 if method == "chat.postMessage":
-                    channel = str(args.get("channel", ""))
-                    wait = fake.post(channel, str(args.get("text", "")))
+                    wait = fake.post(str(args.get("channel", "")), str(args.get("text", "")))
                     if wait:
                         self._answer(429, {"ok": False, "error": "ratelimited"},
                                      {"Retry-After": str(max(1, math.ceil(wait)))})
                         return
-                    body = {"ok": True, "channel": channel, "ts": f"{time.time():.6f}"}
+                    body = fake.history.post(args)
+                elif method == "conversations.open":
+                    body = fake.history.open(args)
+                elif method == "conversations.history":
+                    body = fake.history.history(args)
                 self._answer(200, body)
 
             def _answer(self, status: int, body: dict[str, Any],

@@ -1,5 +1,8 @@
 """A local stand-in for the Slack Web API: records every call the bot makes, answers like
-Slack, and can be told to answer 429 with Retry-After. Started by the tests on 127.0.0.1."""
+Slack, and can be told to answer 429 with Retry-After. Started by the tests on 127.0.0.1.
+
+Posted messages are kept with their metadata (``history``), so conversations.open and
+conversations.history answer with what the bot really posted."""
 
 from __future__ import annotations
 
@@ -8,7 +11,9 @@ import threading
 from dataclasses import dataclass, field
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
-from urllib.parse import parse_qs
+from urllib.parse import parse_qs, urlsplit
+
+from tests.bot.slack.fake_history import History
 
 
 @dataclass
@@ -27,6 +32,7 @@ class FakeSlack:
     oauth_access: dict[str, Any] = field(default_factory=dict)
     uploads: dict[str, bytes] = field(default_factory=dict)
     downloads: dict[str, bytes] = field(default_factory=dict)
+    history: History = field(default_factory=History)
     server: ThreadingHTTPServer | None = None
     lock: threading.Lock = field(default_factory=threading.Lock)
 
@@ -64,6 +70,11 @@ class FakeSlack:
                 self.wfile.write(data)
 
             def do_GET(self) -> None:  # noqa: N802 - http.server's name
+                if self.path.startswith("/api/"):
+                    url = urlsplit(self.path)
+                    self._api(url.path.rsplit("/", 1)[-1],
+                              {k: v[0] for k, v in parse_qs(url.query).items()})
+                    return
                 name = self.path.rsplit("/", 1)[-1]
                 authorised = self.headers.get("Authorization", "").startswith("Bearer xoxb-")
                 if not self.path.startswith("/files-pri/") or name not in fake.downloads:
@@ -88,7 +99,9 @@ class FakeSlack:
                     for key in ("blocks", "view"):
                         if isinstance(args.get(key), str):
                             args[key] = json.loads(args[key])
-                method = self.path.rsplit("/", 1)[-1]
+                self._api(self.path.rsplit("/", 1)[-1], args)
+
+            def _api(self, method: str, args: dict[str, Any]) -> None:
                 with fake.lock:
                     if fake.rate_limit_next > 0 and method != "respond":
                         fake.rate_limit_next -= 1
@@ -99,13 +112,7 @@ class FakeSlack:
                         self.wfile.write(b'{"ok": false, "error": "ratelimited"}')
                         return
                     fake.calls.append(Call(method, args))
-                body = fake.answer(method, args)
-                data = json.dumps(body).encode()
-                self.send_response(200)
-                self.send_header("Content-Type", "application/json")
-                self.send_header("Content-Length", str(len(data)))
-                self.end_headers()
-                self.wfile.write(data)
+                self._send(200, json.dumps(fake.answer(method, args)).encode())
 
         self.server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
         threading.Thread(target=self.server.serve_forever, daemon=True).start()
@@ -129,7 +136,11 @@ class FakeSlack:
         if method == "auth.test":
             return {"ok": True, "team_id": "T1", "user_id": "UBOT", "bot_id": "BBOT"}
         if method == "chat.postMessage":
-            return {"ok": True, "channel": args.get("channel"), "ts": "1700000000.000100"}
+            return self.history.post(args)
+        if method == "conversations.open":
+            return self.history.open(args)
+        if method == "conversations.history":
+            return self.history.history(args)
         if method == "apps.connections.open":
             return {"ok": True, "url": self.socket_url}
         if method == "files.getUploadURLExternal":

@@ -52,7 +52,7 @@ from handlers.help import help_reply
 from handlers.minutes import chat
 from handlers.replies import Reply, Tone, error_reply
 from handlers.scope import Scope
-from storage.boards import board_for_channel
+from storage.boards import board_and_member_for_channel, board_for_channel
 from storage.members import member_by_identity, member_by_initials
 from storage.models import Board, Member
 from storage.uow import UnitOfWork
@@ -147,9 +147,9 @@ def _guarded(
     now = now or datetime.now(UTC)
     try:
         with uow.transaction() as session:
-            board = _board_of(session, inv)
-            return _run(make(session, board, now), command_text, session, board, inv, now,
-                        route)
+            board, member = _where_and_who(session, inv)
+            return _run(make(session, board, now), command_text, session, board, member, inv,
+                        now, route)
     except UserError as err:
         return error_reply(err.message, err.example, err.buttons)
     except IntegrityError:
@@ -168,6 +168,16 @@ def _guarded(
                      tone=Tone.ERROR)
 
 
+def _where_and_who(session: Session, inv: Invocation) -> tuple[Board | None, Member | None]:
+    """The board, and the person typing as a member of it. Every command asks both; typed in
+    a board's channel, one query answers them."""
+    if inv.board_id is None and inv.as_initials is None and inv.user_id is not None:
+        return board_and_member_for_channel(session, inv.platform, inv.workspace, inv.channel,
+                                            inv.user_id)
+    board = _board_of(session, inv)
+    return board, (_who(session, board, inv) if board is not None else None)
+
+
 def _board_of(session: Session, inv: Invocation) -> Board | None:
     """The board of the channel; or, for a button in a DM or App Home, the board it names."""
     if inv.board_id is not None:
@@ -179,7 +189,7 @@ def _board_of(session: Session, inv: Invocation) -> Board | None:
 
 
 def _run(command: Any, command_text: str, session: Session, board: Board | None,
-         inv: Invocation, now: datetime,
+         member: Member | None, inv: Invocation, now: datetime,
          route: Callable[[Any, Scope], Reply] | None = None) -> Reply:
     if isinstance(command, Help):
         return help_reply(command)
@@ -191,8 +201,8 @@ def _run(command: Any, command_text: str, session: Session, board: Board | None,
     if board is None:
         raise UserError("This channel does not keep a board's action log yet. Set one up here "
                         "(you become its secretary).", example="/board setup Adoption Board")
-    scope = Scope(session=session, board=board, invocation=inv,
-                  member=_who(session, board, inv), now=now, command_text=command_text[:1000])
+    scope = Scope(session=session, board=board, invocation=inv, member=member, now=now,
+                  command_text=command_text[:1000])
     if inv.board_id is not None and scope.member is None:
         raise UserError(f"You are not a member of {board.name}.")
     return (route or ROUTES[type(command)])(command, scope)

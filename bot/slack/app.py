@@ -18,7 +18,10 @@ from bot.config import SlackConfig
 from bot.slack.listeners import SlackListeners
 from storage.uow import UnitOfWork
 
-BOT_SCOPES = ["commands", "chat:write", "users:read", "im:write", "files:write", "files:read"]
+# As in slack-manifest.yml. The history scopes are read only after a crash, to see whether an
+# unconfirmed scheduled message already went out (bot.slack.notifier).
+BOT_SCOPES = ["commands", "chat:write", "users:read", "im:write", "files:write", "files:read",
+              "im:history", "channels:history", "groups:history"]
 
 
 def retry_handlers() -> list:

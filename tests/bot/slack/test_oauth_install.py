@@ -10,6 +10,7 @@ import time
 import urllib.error
 import urllib.request
 from collections.abc import Iterator
+from pathlib import Path
 from urllib.parse import parse_qs, urlparse
 
 import pytest
@@ -17,7 +18,7 @@ import uvicorn
 from sqlalchemy import text
 
 from bot.config import SlackConfig
-from bot.slack.app import build_app
+from bot.slack.app import BOT_SCOPES, build_app
 from bot.web import build_web_app
 from storage.uow import UnitOfWork
 from tests.bot.slack.conftest import SECRET
@@ -64,7 +65,7 @@ def test_install_then_callback_stores_the_workspace_bot_token(
     target = headers.get("Location") or (link.group(1) if link else "")
     query = parse_qs(urlparse(target.replace("&amp;", "&")).query)
     assert query["client_id"] == ["111.222"]
-    assert "commands" in query["scope"][0] and "chat:write" in query["scope"][0]
+    assert query["scope"][0].split(",") == manifest_bot_scopes()
     state = query["state"][0]
     cookie = headers.get("Set-Cookie", "").split(";")[0]
 
@@ -96,3 +97,22 @@ def test_a_callback_with_a_forged_state_is_refused(oauth_server: str,
     else:
         raise AssertionError("a forged state must not install anything")
     assert fake_slack.of("oauth.v2.access") == []
+
+
+def manifest_bot_scopes() -> list[str]:
+    """The bot scopes slack-manifest.yml asks for (a single-workspace install uses it)."""
+    manifest = (Path(__file__).resolve().parents[3] / "slack-manifest.yml").read_text()
+    block = manifest.split("  scopes:\n    bot:\n", 1)[1]
+    scopes = []
+    for line in block.splitlines():
+        if line.strip().startswith("#"):
+            continue
+        if not line.startswith("      - "):
+            break
+        scopes.append(line.removeprefix("      - ").strip())
+    return scopes
+
+
+def test_an_oauth_install_asks_for_what_the_manifest_asks_for() -> None:
+    assert manifest_bot_scopes() == BOT_SCOPES
+    assert {"im:history", "channels:history", "groups:history"} <= set(BOT_SCOPES)

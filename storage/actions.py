@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
+from functools import lru_cache
 
 from sqlalchemy import Select, bindparam, func, or_, select
 from sqlalchemy.orm import Session, joinedload
@@ -80,31 +81,39 @@ def set_owners(action: Action, owners: Iterable[OwnerSpec]) -> None:
     ]
 
 
-def _filtered(
-    board_id: int,
-    *,
-    statuses: Sequence[str] | None,
-    owner_member_id: int | None = None,
-    owner_label: str | None = None,
-    include_everyone: bool = False,
-    due_before: date | None = None,
-) -> Select[tuple[Action]]:
-    query = select(Action).where(Action.board_id == board_id)
-    if statuses is not None:
-        query = query.where(Action.status.in_(list(statuses)))
-    if owner_member_id is not None or owner_label is not None:
+@dataclass(frozen=True)
+class _Shape:
+    """Which filters a page query has; their values travel as bound parameters."""
+
+    statuses: tuple[str, ...] | None
+    by_member: bool
+    by_label: bool
+    everyone: bool
+    by_due: bool
+
+
+@lru_cache(maxsize=64)
+def _queries(shape: _Shape) -> tuple[Select[tuple[Action]], Select[tuple[int]]]:
+    """(page, count) for one shape, built once: lists and digests run these all day, and
+    building a statement costs more than running it."""
+    query = select(Action).where(Action.board_id == bindparam("board_id"))
+    if shape.statuses is not None:
+        query = query.where(Action.status.in_(shape.statuses))
+    if shape.by_member or shape.by_label:
         conditions = []
-        if owner_member_id is not None:
-            conditions.append(ActionOwner.member_id == owner_member_id)
-        if owner_label is not None:
-            conditions.append(ActionOwner.label_key == owner_label.upper())
-        if include_everyone:
+        if shape.by_member:
+            conditions.append(ActionOwner.member_id == bindparam("member_id"))
+        if shape.by_label:
+            conditions.append(ActionOwner.label_key == bindparam("label"))
+        if shape.everyone:
             conditions.append(ActionOwner.label_key == "ALL")
         owned = select(ActionOwner.action_id).where(or_(*conditions))
         query = query.where(Action.id.in_(owned))
-    if due_before is not None:
-        query = query.where(Action.due_on.is_not(None), Action.due_on < due_before)
-    return query
+    if shape.by_due:
+        query = query.where(Action.due_on.is_not(None), Action.due_on < bindparam("due_before"))
+    page = (query.order_by(Action.number.desc(), Action.copy.desc())
+            .offset(bindparam("offset")).limit(bindparam("limit")))
+    return page, select(func.count()).select_from(query.subquery())
 
 
 def page_of_actions(
@@ -113,18 +122,28 @@ def page_of_actions(
     *,
     page: int,
     page_size: int = PAGE_SIZE,
-    **filters: object,
+    statuses: Sequence[str] | None,
+    owner_member_id: int | None = None,
+    owner_label: str | None = None,
+    include_everyone: bool = False,
+    due_before: date | None = None,
 ) -> tuple[list[Action], int]:
     """One page, newest number first, and the total that matched (counted only when the
     page does not show where the matches end)."""
-    query = _filtered(board_id, **filters)  # type: ignore[arg-type]
+    shape = _Shape(statuses=tuple(statuses) if statuses is not None else None,
+                   by_member=owner_member_id is not None, by_label=owner_label is not None,
+                   everyone=include_everyone and (owner_member_id is not None
+                                                  or owner_label is not None),
+                   by_due=due_before is not None)
+    page_query, count_query = _queries(shape)
     offset = (page - 1) * page_size
-    rows = list(session.scalars(
-        query.order_by(Action.number.desc(), Action.copy.desc()).offset(offset).limit(page_size)
-    ))
+    params = {"board_id": board_id, "member_id": owner_member_id,
+              "label": owner_label.upper() if owner_label is not None else None,
+              "due_before": due_before, "offset": offset, "limit": page_size}
+    rows = list(session.scalars(page_query, params))
     if len(rows) < page_size and (rows or page == 1):
         return rows, offset + len(rows)
-    return rows, session.scalar(select(func.count()).select_from(query.subquery())) or 0
+    return rows, session.scalar(count_query, params) or 0
 
 
 def outstanding_statuses() -> list[str]:

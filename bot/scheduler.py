@@ -28,7 +28,6 @@ from storage.boards import channels_of
 from storage.sends import (
     Unit,
     claim,
-    delivered_platforms,
     mark_failed,
     mark_sent,
     record_skipped,
@@ -110,11 +109,13 @@ def _send(uow: UnitOfWork, delivery: Delivery, message: reminders.Outgoing, now:
     message.resumed_since = min((c.resumed_since for c in claims if c.resumed_since),
                                 default=None)
     keys = [u.key for u in message.units]
+    # Platforms an earlier, failed attempt did reach: every unit of the message got them.
+    already = frozenset.intersection(*(c.delivered for c in claims))
     try:
         with uow.transaction() as session:
             reminders.compose(session, message, now)
             platforms = {c.platform for c in channels_of(session, message.board)}
-        delivery.deliver(message, platforms, delivered_platforms(uow, keys))
+        delivery.deliver(message, platforms, already)
     except Exception as err:  # noqa: BLE001 - recorded; the ledger retries it later
         log.warning("could not send %s to %s on %s: %s", message.kind, message.recipient,
                     message.board.name, err)

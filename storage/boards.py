@@ -107,10 +107,11 @@ def bind_channel(
     session.flush()
 
 
+_CHANNELS_OF = select(ChannelBinding).where(ChannelBinding.board_id == bindparam("board_id"))
+
+
 def channels_of(session: Session, board: Board) -> list[ChannelBinding]:
-    return list(
-        session.scalars(select(ChannelBinding).where(ChannelBinding.board_id == board.id))
-    )
+    return list(session.scalars(_CHANNELS_OF, {"board_id": board.id}))
 
 
 # Built once, and run without the ORM's session synchronisation: the one attribute it

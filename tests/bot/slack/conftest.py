@@ -129,10 +129,12 @@ def slack_board(slack: SlackHTTP) -> SlackHTTP:
     return slack
 
 
-@pytest.fixture
-def nothing_sent_asks_slack_to_ping(fake_slack: FakeSlack) -> Iterator[None]:
-    """After the test: no Web API call asked Slack to turn names into pings."""
+@pytest.fixture(autouse=True)
+def nothing_sent_asks_slack_to_ping(request: pytest.FixtureRequest) -> Iterator[None]:
+    """After every test that talks to the fake Slack: no Web API call asked Slack to turn
+    names into pings (``link_names``, ``parse=full``), whatever people typed."""
+    fake = request.getfixturevalue("fake_slack") if "fake_slack" in request.fixturenames else None
     yield
-    for call in fake_slack.calls:
+    for call in fake.calls if fake is not None else ():
         assert not call.args.get("link_names"), (call.method, call.args)
         assert call.args.get("parse") != "full", (call.method, call.args)

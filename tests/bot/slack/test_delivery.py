@@ -12,7 +12,6 @@ from __future__ import annotations
 
 import io
 import json
-from collections.abc import Iterator
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from types import SimpleNamespace
@@ -101,14 +100,6 @@ class SlackClock:
 @pytest.fixture
 def clock(slack_board: SlackHTTP, uow: UnitOfWork, fake_slack: FakeSlack) -> SlackClock:
     return SlackClock(uow, fake_slack)
-
-
-@pytest.fixture(autouse=True)
-def _nothing_sent_asks_slack_to_ping(fake_slack: FakeSlack) -> Iterator[None]:
-    yield
-    for call in fake_slack.calls:
-        assert not call.args.get("link_names"), (call.method, call.args)
-        assert call.args.get("parse") != "full", (call.method, call.args)
 
 
 def added(slack: SlackHTTP, line: str) -> None:

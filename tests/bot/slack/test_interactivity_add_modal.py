@@ -5,8 +5,6 @@ from __future__ import annotations
 import json
 from typing import Any
 
-import pytest
-
 from tests.bot.slack.conftest import CHANNEL, TEAM, SlackHTTP
 from tests.bot.slack.fake_slack import FakeSlack
 from tests.bot.slack.interactions import (
@@ -19,8 +17,6 @@ from tests.bot.slack.interactions import (
     user,
     view_submission,
 )
-
-pytestmark = pytest.mark.usefixtures("nothing_sent_asks_slack_to_ping")
 
 
 # ---- the add modal ---------------------------------------------------------------------------

@@ -24,8 +24,6 @@ from tests.bot.slack.interactions import (
 )
 from tests.conftest import Chat
 
-pytestmark = pytest.mark.usefixtures("nothing_sent_asks_slack_to_ping")
-
 
 def home_press(*, user_id: str, view_blocks: list[Block], action: Block) -> dict[str, Any]:
     """A press on the App Home tab: no channel, no response_url, container type "view"."""

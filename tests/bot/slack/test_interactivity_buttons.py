@@ -22,8 +22,6 @@ from tests.bot.slack.interactions import (
     view_submission,
 )
 
-pytestmark = pytest.mark.usefixtures("nothing_sent_asks_slack_to_ping")
-
 
 def element(blocks: list[Block], intent: str) -> Block:
     """The button for an intent (``close`` → action_id ``ab.close.0``) in a message."""

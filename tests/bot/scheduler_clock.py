@@ -4,39 +4,28 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from dataclasses import dataclass, field
-from datetime import UTC, datetime, timedelta
+from datetime import datetime, timedelta
 from typing import NamedTuple
 
 from sqlalchemy import select
 
 from bot.notify import Delivery
-from bot.render_text import render
 from bot.scheduler import TickResult, tick
-from handlers.replies import Reply, Tone
 from storage.models import Send
 from storage.uow import UnitOfWork
 from tests.bot.recording_notifier import RecordingNotifier
-from tests.conftest import Chat
+from tests.moments import (  # noqa: F401 - the scheduler tests import them from here
+    BOARD,
+    DIGEST_DAY,
+    FIVE_DAYS_BEFORE,
+    MEETING_STARTS,
+    MINUTE,
+    ONE_DAY_BEFORE,
+    ok,
+    utc,
+)
 
-# The fixture board meets on Wednesday 3 February 2027 at 10:30 London time. In winter
-# 09:00 in London is 09:00 UTC; in summer it is 08:00 UTC.
-FIVE_DAYS_BEFORE = datetime(2027, 1, 27, 9, 0, tzinfo=UTC)
-DIGEST_DAY = datetime(2027, 2, 1, 9, 0, tzinfo=UTC)
-ONE_DAY_BEFORE = datetime(2027, 2, 2, 9, 0, tzinfo=UTC)
-MEETING_STARTS = datetime(2027, 2, 3, 10, 30, tzinfo=UTC)
-MINUTE = timedelta(minutes=1)
-BOARD = "South East Adoption Board"
 HOURLY = tuple(range(24))
-
-
-def utc(year: int, month: int, day: int, hour: int = 9, minute: int = 0) -> datetime:
-    return datetime(year, month, day, hour, minute, tzinfo=UTC)
-
-
-def ok(chat: Chat, line: str, *, as_: str = "RE", now: datetime | None = None) -> Reply:
-    reply = chat(line, as_=as_, now=now)
-    assert reply.tone is not Tone.ERROR, render(reply)
-    return reply
 
 
 class Seen(NamedTuple):

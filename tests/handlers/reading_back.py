@@ -50,3 +50,13 @@ def upcoming(chat: Chat, *, include_past: bool = False) -> list[str]:
 def slack_chat(uow: UnitOfWork, channel: str = "C1") -> Chat:
     """A Slack channel on the database behind ``uow``."""
     return Chat(uow, platform="slack", workspace="T1", channel=channel)
+
+
+def titles(reply: Reply) -> list[str]:
+    """The titles of the action cards in a reply that must not be an error."""
+    assert reply.tone is not Tone.ERROR, reply.title
+    return [item.title for item in reply.items]
+
+
+def sections(reply: Reply) -> dict[str, tuple[str, ...]]:
+    return {section.heading: section.lines for section in reply.sections}

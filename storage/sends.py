@@ -114,13 +114,21 @@ def claim(uow: UnitOfWork, unit: Unit, *, worker: str, now: datetime) -> Claim |
         return None
 
 
+# What a ledger row copies from its unit, whether it starts claimed or skipped.
+_UNIT_COLUMNS = ("key", "kind", "board_id", "recipient", "member_id", "action_id", "meeting_id",
+                 "slot_at")
+
+
+def _columns_of(unit: Unit) -> dict[str, Any]:
+    return {name: getattr(unit, name) for name in _UNIT_COLUMNS}
+
+
 @lru_cache(maxsize=4)
 def _claim_new_statement(dialect: str) -> Any:
     """INSERT … ON CONFLICT (key) DO NOTHING RETURNING id, built once per dialect."""
     insert = postgresql.insert if dialect == "postgresql" else sqlite.insert
-    values = {name: bindparam(name) for name in (
-        "key", "kind", "board_id", "recipient", "member_id", "action_id", "meeting_id",
-        "slot_at", "claimed_by", "claimed_at", "detail")}
+    values = {name: bindparam(name) for name in (*_UNIT_COLUMNS, "claimed_by", "claimed_at",
+                                                  "detail")}
     return (insert(Send).values(status="claimed", attempts=1, **values)
             .on_conflict_do_nothing(index_elements=[Send.key]).returning(Send.id))
 
@@ -131,10 +139,7 @@ def _claim_new(session: Session, unit: Unit, *, worker: str, now: datetime) -> b
     fast a morning goes out."""
     statement = _claim_new_statement(session.get_bind().dialect.name)
     return session.execute(statement, {
-        "key": unit.key, "kind": unit.kind, "board_id": unit.board_id,
-        "recipient": unit.recipient, "member_id": unit.member_id, "action_id": unit.action_id,
-        "meeting_id": unit.meeting_id, "slot_at": unit.slot_at, "claimed_by": worker,
-        "claimed_at": now, "detail": unit.detail,
+        **_columns_of(unit), "claimed_by": worker, "claimed_at": now, "detail": unit.detail,
     }).first() is not None
 
 
@@ -183,12 +188,8 @@ def record_skipped(uow: UnitOfWork, unit: Unit, *, now: datetime, reason: str) -
                 row.status = "skipped"
                 row.detail = {**(row.detail or {}), "reason": reason}
                 return True
-            session.add(Send(
-                key=unit.key, kind=unit.kind, board_id=unit.board_id, recipient=unit.recipient,
-                member_id=unit.member_id, action_id=unit.action_id, meeting_id=unit.meeting_id,
-                slot_at=unit.slot_at, status="skipped", claimed_at=now, attempts=0,
-                detail={**unit.detail, "reason": reason},
-            ))
+            session.add(Send(**_columns_of(unit), status="skipped", claimed_at=now, attempts=0,
+                             detail={**unit.detail, "reason": reason}))
         return True
     except IntegrityError:
         return False

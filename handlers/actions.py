@@ -31,12 +31,13 @@ from handlers.permissions import require_member, require_owner_or_manager
 from handlers.replies import Reply, Tone
 from handlers.scope import Scope
 from storage import actions as store
+from storage.action_rows import ActionRow, MeetingRef
 from storage.boards import allocate_action_number
 from storage.meetings import next_meeting
-from storage.models import OUTSTANDING, Action, Meeting, Status
+from storage.models import OUTSTANDING, Status
 
 
-def load_action(scope: Scope, ref: ActionRef, *, for_update: bool = True) -> Action:
+def load_action(scope: Scope, ref: ActionRef, *, for_update: bool = True) -> ActionRow:
     """The action a number names on this board; a repeated imported number must say which.
 
     Locked for the rest of the command unless ``for_update`` is False (reading only)."""
@@ -56,13 +57,13 @@ def load_action(scope: Scope, ref: ActionRef, *, for_update: bool = True) -> Act
     return found[0]
 
 
-def _card_reply(scope: Scope, action: Action, title: str, *extra: str, public: bool = True,
+def _card_reply(scope: Scope, action: ActionRow, title: str, *extra: str, public: bool = True,
                 tone: Tone = Tone.SUCCESS) -> Reply:
     return Reply(title=title, lines=tuple(extra), public=public, tone=tone,
                  items=(cards.action_item(action, scope.board.timezone, scope.today),))
 
 
-def _no_change(action: Action, message: str) -> Reply:
+def _no_change(action: ActionRow, message: str) -> Reply:
     return Reply(title=f"{cards.title_of(action)} {message}", lines=("Nothing was changed.",))
 
 
@@ -76,25 +77,18 @@ def _resolve_due(scope: Scope, due: date | NextMeeting | None) -> date | None:
     return cards.local_date_of(meeting, scope.board.timezone)
 
 
-def _touch(action: Action, scope: Scope) -> None:
-    action.updated_at = scope.now
-
-
-def _move_to(scope: Scope, action: Action, status: Status, event: str, *,
-             note: str | None = None, meeting: Meeting | None = None, **data: object) -> None:
-    """Change an action's status and record it, in the command's transaction.
+def _move_to(scope: Scope, action: ActionRow, status: Status, event: str, *,
+             note: str | None = None, meeting: MeetingRef | None = None,
+             **data: object) -> ActionRow:
+    """Change an action's status and record it, in the command's transaction; the action
+    as it now stands.
 
     Any deferral is replaced: by ``meeting`` when deferring, else cleared.
     """
-    before = action.status
-    action.status = status.value
-    action.deferred_meeting_id = meeting.id if meeting else None
-    action.deferred_meeting = meeting
-    action.deferred_label = None
-    if note:
-        action.status_note = note
-    _touch(action, scope)
-    scope.record(event, action_id=action.id, before=before, note=note, **data)
+    changed = store.change_status(scope.session, action, status, now=scope.now, note=note,
+                                  meeting=meeting)
+    scope.record(event, action_id=action.id, before=action.status, note=note, **data)
+    return changed
 
 
 def _mentions_as_initials(text: str, scope: Scope) -> str:
@@ -154,15 +148,13 @@ def assign(cmd: Assign, scope: Scope) -> Reply:
     after = [o.label for o in owners]
     if before == after:
         return _no_change(action, f"already belongs to {', '.join(after)}.")
-    store.set_owners(action, owners)
-    _touch(action, scope)
-    scope.session.flush()
+    action = store.replace_owners(scope.session, action, owners, now=scope.now)
     scope.record("action.assigned", action_id=action.id, before=before, after=after)
     return _card_reply(scope, action, f"Action {cards.ref_of(action)} assigned to "
                        f"{', '.join(after)}")
 
 
-def _require_outstanding(action: Action, doing: str) -> None:
+def _require_outstanding(action: ActionRow, doing: str) -> None:
     if action.status == Status.DECISION:
         raise UserError(f"{cards.title_of(action)} is a decision: there is nothing to {doing}.")
     if action.status in (Status.CLOSED, Status.WITHDRAWN):
@@ -178,8 +170,9 @@ def close(cmd: Close, scope: Scope) -> Reply:
     if action.status == Status.CLOSED:
         return _no_change(action, "is already closed.")
     _require_outstanding(action, "close")
-    _move_to(scope, action, Status.CLOSED, "action.closed", note=cmd.note,
-             meeting=action.deferred_meeting if action.status == Status.DEFERRED else None)
+    action = _move_to(scope, action, Status.CLOSED, "action.closed", note=cmd.note,
+                      meeting=action.deferred_meeting if action.status == Status.DEFERRED
+                      else None)
     return _card_reply(scope, action, f"Action {cards.ref_of(action)} closed")
 
 
@@ -190,7 +183,7 @@ def reopen(cmd: Reopen, scope: Scope) -> Reply:
         raise UserError(f"{cards.title_of(action)} is a decision; it cannot be reopened.")
     if action.status in (Status.OPEN, Status.ONGOING):
         return _no_change(action, "is already open.")
-    _move_to(scope, action, Status.OPEN, "action.reopened", note=cmd.note)
+    action = _move_to(scope, action, Status.OPEN, "action.reopened", note=cmd.note)
     return _card_reply(scope, action, f"Action {cards.ref_of(action)} reopened")
 
 
@@ -200,7 +193,7 @@ def update(cmd: Update, scope: Scope) -> Reply:
     _require_outstanding(action, "update")
     if action.status == Status.ONGOING and action.status_note == cmd.note:
         return _no_change(action, "already has that update.")
-    _move_to(scope, action, Status.ONGOING, "action.updated", note=cmd.note)
+    action = _move_to(scope, action, Status.ONGOING, "action.updated", note=cmd.note)
     return _card_reply(scope, action, f"Action {cards.ref_of(action)} updated: ongoing",
                        public=False)
 
@@ -211,8 +204,7 @@ def set_due(cmd: SetDue, scope: Scope) -> Reply:
     _require_outstanding(action, "change the due date of")
     due = _resolve_due(scope, cmd.due)
     before = action.due_on.isoformat() if action.due_on else None
-    action.due_on = due
-    _touch(action, scope)
+    action = store.change_due(scope.session, action, due, now=scope.now)
     scope.record("action.due_changed", action_id=action.id, before=before,
                  after=due.isoformat() if due else None)
     return _card_reply(scope, action, f"Action {cards.ref_of(action)} now due "
@@ -226,8 +218,9 @@ def defer(cmd: Defer, scope: Scope) -> Reply:
     meeting = find_meeting(scope, cmd.to, upcoming_only=True)
     if action.status == Status.DEFERRED and action.deferred_meeting_id == meeting.id:
         return _no_change(action, "is already an item for that meeting.")
-    _move_to(scope, action, Status.DEFERRED, "action.deferred", meeting=meeting,
-             meeting_id=meeting.id, meeting_at=meeting.starts_at.isoformat())
+    action = _move_to(scope, action, Status.DEFERRED, "action.deferred",
+                      meeting=MeetingRef(meeting.id, meeting.starts_at),
+                      meeting_id=meeting.id, meeting_at=meeting.starts_at.isoformat())
     return _card_reply(scope, action, f"Action {cards.ref_of(action)} deferred to the "
                        f"{format_local(meeting.starts_at, scope.board.timezone)} meeting")
 
@@ -240,6 +233,6 @@ def withdraw(cmd: Withdraw, scope: Scope) -> Reply:
     if action.status not in OUTSTANDING:
         raise UserError(f"{cards.title_of(action)} is {action.status}; only open actions can be "
                         "withdrawn.")
-    _move_to(scope, action, Status.WITHDRAWN, "action.withdrawn", note=cmd.reason,
-             reason=cmd.reason)
+    action = _move_to(scope, action, Status.WITHDRAWN, "action.withdrawn", note=cmd.reason,
+                      reason=cmd.reason)
     return _card_reply(scope, action, f"Action {cards.ref_of(action)} withdrawn")

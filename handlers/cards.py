@@ -7,29 +7,30 @@ from zoneinfo import ZoneInfo
 
 from handlers.dates import format_date, format_month
 from handlers.replies import Button, Field, Item
-from storage.models import OUTSTANDING, Action, Meeting, Status
+from storage.action_rows import MeetingTime, ShownAction
+from storage.models import OUTSTANDING, Status
 
 
-def ref_of(action: Action) -> str:
+def ref_of(action: ShownAction) -> str:
     return f"{action.number}{chr(ord('a') + action.copy) if action.copy else ''}"
 
 
-def title_of(action: Action) -> str:
+def title_of(action: ShownAction) -> str:
     noun = "Decision" if action.status == Status.DECISION else "Action"
     return f"{noun} {ref_of(action)}"
 
 
-def owners_label(action: Action) -> str:
+def owners_label(action: ShownAction) -> str:
     return ", ".join(o.label for o in action.owners) or "nobody yet"
 
 
-def issued_label(action: Action) -> str:
+def issued_label(action: ShownAction) -> str:
     if action.issued_precision == "month":
         return format_month(action.issued_on)
     return format_date(action.issued_on)
 
 
-def status_label(action: Action, tz: str) -> str:
+def status_label(action: ShownAction, tz: str) -> str:
     if action.status == Status.DEFERRED:
         if action.deferred_meeting is not None:
             day = format_date(local_date_of(action.deferred_meeting, tz))
@@ -45,11 +46,11 @@ def status_label(action: Action, tz: str) -> str:
     return label
 
 
-def is_overdue(action: Action, today: date) -> bool:
+def is_overdue(action: ShownAction, today: date) -> bool:
     return action.status in OUTSTANDING and action.due_on is not None and action.due_on < today
 
 
-def action_buttons(action: Action) -> tuple[Button, ...]:
+def action_buttons(action: ShownAction) -> tuple[Button, ...]:
     if action.status not in OUTSTANDING:
         return ()
     ref = ref_of(action)
@@ -60,7 +61,7 @@ def action_buttons(action: Action) -> tuple[Button, ...]:
     )
 
 
-def action_item(action: Action, tz: str, today: date, *, buttons: bool = True) -> Item:
+def action_item(action: ShownAction, tz: str, today: date, *, buttons: bool = True) -> Item:
     fields = [Field("Owners", owners_label(action))]
     if action.status != Status.DECISION:
         due = format_date(action.due_on) if action.due_on else "not set"
@@ -80,7 +81,7 @@ def action_item(action: Action, tz: str, today: date, *, buttons: bool = True) -
     )
 
 
-def one_line(action: Action, today: date) -> str:
+def one_line(action: ShownAction, today: date) -> str:
     """'58 · MH · due 5 May 2027 (overdue) · text' for digests and reminders."""
     parts = [ref_of(action), owners_label(action)]
     if action.due_on:
@@ -90,5 +91,5 @@ def one_line(action: Action, today: date) -> str:
     return " · ".join(parts)
 
 
-def local_date_of(meeting: Meeting, tz: str) -> date:
+def local_date_of(meeting: MeetingTime, tz: str) -> date:
     return meeting.starts_at.astimezone(ZoneInfo(tz)).date()

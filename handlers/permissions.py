@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from handlers.errors import NotAllowed
 from handlers.scope import Scope
+from storage.action_rows import ShownAction
 from storage.members import managers
-from storage.models import Action
 
 
 def _who_can_help(scope: Scope) -> str:
@@ -31,7 +31,7 @@ def require_manager(scope: Scope, doing: str) -> None:
         )
 
 
-def is_owner(scope: Scope, action: Action) -> bool:
+def is_owner(scope: Scope, action: ShownAction) -> bool:
     if scope.member is None:
         return False
     return any(
@@ -40,7 +40,7 @@ def is_owner(scope: Scope, action: Action) -> bool:
     )
 
 
-def require_owner_or_manager(scope: Scope, action: Action, doing: str) -> None:
+def require_owner_or_manager(scope: Scope, action: ShownAction, doing: str) -> None:
     if scope.is_manager or is_owner(scope, action):
         return
     raise NotAllowed(

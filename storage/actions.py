@@ -1,26 +1,54 @@
-"""Queries about actions: one by number, or a page of them. Nothing loads a whole log."""
+"""Queries and changes of actions: one by number, or a page of them. Nothing loads a whole log.
+
+Commands read ``ActionRow``s and change an action with one explicit statement each
+(``storage.action_rows`` says why); the scheduler's and the digest's queries still return
+ORM entities.
+"""
 
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date, datetime
 from functools import lru_cache
+from typing import Any
 
-from sqlalchemy import Select, bindparam, func, or_, select
-from sqlalchemy.orm import Session, joinedload
+from sqlalchemy import Select, bindparam, delete, func, insert, or_, select, update
+from sqlalchemy.orm import Session
 
+from storage.action_rows import (
+    ACTIONS,
+    OWNERS,
+    ActionRow,
+    MeetingRef,
+    OwnerRow,
+    action_rows,
+    with_owners,
+)
 from storage.models import OUTSTANDING, Action, ActionOwner, Status
 
 PAGE_SIZE = 25
 
-# Most commands name an action by number: built once (building costs more than running it),
-# owners joined in, so the action and its owners come back in one round trip.
-_NUMBERED = (select(Action)
-             .options(joinedload(Action.owners))
-             .where(Action.board_id == bindparam("board_id"), Action.number == bindparam("number"))
-             .order_by(Action.copy))
-_NUMBERED_FOR_UPDATE = _NUMBERED.with_for_update(of=Action)
+# Built once (building a statement costs more than running it). The owners come back joined
+# in, so an action and its owners take one round trip.
+_NUMBERED = (with_owners()
+             .where(ACTIONS.c.board_id == bindparam("board_id"),
+                    ACTIONS.c.number == bindparam("number"))
+             .order_by(ACTIONS.c.copy, OWNERS.c.position))
+_NUMBERED_FOR_UPDATE = _NUMBERED.with_for_update(of=ACTIONS)
+_INSERT_ACTION = insert(ACTIONS).returning(ACTIONS.c.id)
+_INSERT_OWNERS = insert(OWNERS)
+_DROP_OWNERS = delete(OWNERS).where(OWNERS.c.action_id == bindparam("action_id"))
+_BY_ID = ACTIONS.c.id == bindparam("action_id")
+_NOW = bindparam("now", type_=ACTIONS.c.updated_at.type)
+_SET_STATUS = update(ACTIONS).where(_BY_ID).values(
+    status=bindparam("new_status"), deferred_meeting_id=bindparam("meeting_id"),
+    deferred_label=None, updated_at=_NOW,
+    status_note=func.coalesce(bindparam("note", type_=ACTIONS.c.status_note.type),
+                              ACTIONS.c.status_note))
+_SET_DUE = update(ACTIONS).where(_BY_ID).values(
+    due_on=bindparam("due", type_=ACTIONS.c.due_on.type), updated_at=_NOW)
+_TOUCH = update(ACTIONS).where(_BY_ID).values(updated_at=_NOW)
 
 
 @dataclass(frozen=True)
@@ -33,11 +61,11 @@ class OwnerSpec:
 
 def actions_numbered(
     session: Session, board_id: int, number: int, *, for_update: bool = False
-) -> list[Action]:
+) -> list[ActionRow]:
     """The action(s) with that number. ``for_update`` locks them until the transaction ends,
     so two simultaneous clicks on "Done" close an action once, not twice."""
     query = _NUMBERED_FOR_UPDATE if for_update else _NUMBERED
-    return list(session.scalars(query, {"board_id": board_id, "number": number}).unique())
+    return action_rows(session.execute(query, {"board_id": board_id, "number": number}))
 
 
 def create_action(
@@ -54,31 +82,60 @@ def create_action(
     copy: int = 0,
     issued_precision: str = "day",
     imported: bool = False,
-) -> Action:
-    action = Action(
-        board_id=board_id,
-        number=number,
-        copy=copy,
-        text=text,
-        status=status.value,
-        issued_on=issued_on,
-        issued_precision=issued_precision,
-        due_on=due_on,
-        imported=imported,
-        created_at=now,
-        updated_at=now,
-    )
-    set_owners(action, owners)
-    session.add(action)
-    session.flush()
-    return action
+    status_note: str | None = None,
+    deferred_label: str | None = None,
+    deferred_meeting_id: int | None = None,
+) -> ActionRow:
+    """Insert the action and its owners: two statements, whatever the number of owners."""
+    values = {"board_id": board_id, "number": number, "copy": copy, "text": text,
+              "status": status.value, "status_note": status_note, "issued_on": issued_on,
+              "issued_precision": issued_precision, "due_on": due_on,
+              "deferred_meeting_id": deferred_meeting_id, "deferred_label": deferred_label,
+              "imported": imported, "created_at": now, "updated_at": now}
+    action_id = session.execute(_INSERT_ACTION, values).scalar_one()
+    kept = _insert_owners(session, action_id, owners)
+    return ActionRow(id=action_id, board_id=board_id, number=number, copy=copy, text=text,
+                     status=status.value, status_note=status_note, issued_on=issued_on,
+                     issued_precision=issued_precision, due_on=due_on,
+                     deferred_meeting_id=deferred_meeting_id, deferred_label=deferred_label,
+                     deferred_meeting=None, owners=kept)
 
 
-def set_owners(action: Action, owners: Iterable[OwnerSpec]) -> None:
-    action.owners = [
-        ActionOwner(position=i, member_id=o.member_id, label=o.label, label_key=o.label.upper())
-        for i, o in enumerate(owners)
-    ]
+def _insert_owners(session: Session, action_id: int,
+                   owners: Iterable[OwnerSpec]) -> tuple[OwnerRow, ...]:
+    kept = tuple(OwnerRow(member_id=o.member_id, label=o.label, label_key=o.label.upper())
+                 for o in owners)
+    if kept:
+        session.execute(_INSERT_OWNERS, [
+            {"action_id": action_id, "position": i, "member_id": o.member_id, "label": o.label,
+             "label_key": o.label_key} for i, o in enumerate(kept)])
+    return kept
+
+
+def change_status(session: Session, action: ActionRow, status: Status, *, now: datetime,
+                  note: str | None = None, meeting: MeetingRef | None = None) -> ActionRow:
+    """Move an action to ``status``. Any deferral is replaced: by ``meeting`` when deferring,
+    else cleared; a note, when given, replaces the last one."""
+    session.execute(_SET_STATUS, {"action_id": action.id, "new_status": status.value,
+                                  "meeting_id": meeting.id if meeting else None,
+                                  "note": note or None, "now": now})
+    return replace(action, status=status.value, deferred_label=None, deferred_meeting=meeting,
+                   deferred_meeting_id=meeting.id if meeting else None,
+                   status_note=note or action.status_note)
+
+
+def change_due(session: Session, action: ActionRow, due: date | None, *,
+               now: datetime) -> ActionRow:
+    session.execute(_SET_DUE, {"action_id": action.id, "due": due, "now": now})
+    return replace(action, due_on=due)
+
+
+def replace_owners(session: Session, action: ActionRow, owners: Iterable[OwnerSpec], *,
+                   now: datetime) -> ActionRow:
+    session.execute(_DROP_OWNERS, {"action_id": action.id})
+    kept = _insert_owners(session, action.id, owners)
+    session.execute(_TOUCH, {"action_id": action.id, "now": now})
+    return replace(action, owners=kept)
 
 
 @dataclass(frozen=True)
@@ -93,27 +150,31 @@ class _Shape:
 
 
 @lru_cache(maxsize=64)
-def _queries(shape: _Shape) -> tuple[Select[tuple[Action]], Select[tuple[int]]]:
+def _queries(shape: _Shape) -> tuple[Select[Any], Select[tuple[int]]]:
     """(page, count) for one shape, built once: lists and digests run these all day, and
     building a statement costs more than running it."""
-    query = select(Action).where(Action.board_id == bindparam("board_id"))
+    matching = select(ACTIONS.c.id).where(ACTIONS.c.board_id == bindparam("board_id"))
     if shape.statuses is not None:
-        query = query.where(Action.status.in_(shape.statuses))
+        matching = matching.where(ACTIONS.c.status.in_(shape.statuses))
     if shape.by_member or shape.by_label:
         conditions = []
         if shape.by_member:
-            conditions.append(ActionOwner.member_id == bindparam("member_id"))
+            conditions.append(OWNERS.c.member_id == bindparam("member_id"))
         if shape.by_label:
-            conditions.append(ActionOwner.label_key == bindparam("label"))
+            conditions.append(OWNERS.c.label_key == bindparam("label"))
         if shape.everyone:
-            conditions.append(ActionOwner.label_key == "ALL")
-        owned = select(ActionOwner.action_id).where(or_(*conditions))
-        query = query.where(Action.id.in_(owned))
+            conditions.append(OWNERS.c.label_key == "ALL")
+        owned = select(OWNERS.c.action_id).where(or_(*conditions))
+        matching = matching.where(ACTIONS.c.id.in_(owned))
     if shape.by_due:
-        query = query.where(Action.due_on.is_not(None), Action.due_on < bindparam("due_before"))
-    page = (query.order_by(Action.number.desc(), Action.copy.desc())
-            .offset(bindparam("offset")).limit(bindparam("limit")))
-    return page, select(func.count()).select_from(query.subquery())
+        matching = matching.where(ACTIONS.c.due_on.is_not(None),
+                                  ACTIONS.c.due_on < bindparam("due_before"))
+    newest_first = (ACTIONS.c.number.desc(), ACTIONS.c.copy.desc())
+    page_ids = (matching.order_by(*newest_first)
+                .offset(bindparam("offset")).limit(bindparam("limit")).subquery())
+    page = (with_owners(page_ids.join(ACTIONS, ACTIONS.c.id == page_ids.c.id))
+            .order_by(*newest_first, OWNERS.c.position))
+    return page, select(func.count()).select_from(matching.subquery())
 
 
 def page_of_actions(
@@ -127,7 +188,7 @@ def page_of_actions(
     owner_label: str | None = None,
     include_everyone: bool = False,
     due_before: date | None = None,
-) -> tuple[list[Action], int]:
+) -> tuple[list[ActionRow], int]:
     """One page, newest number first, and the total that matched (counted only when the
     page does not show where the matches end)."""
     shape = _Shape(statuses=tuple(statuses) if statuses is not None else None,
@@ -140,7 +201,7 @@ def page_of_actions(
     params = {"board_id": board_id, "member_id": owner_member_id,
               "label": owner_label.upper() if owner_label is not None else None,
               "due_before": due_before, "offset": offset, "limit": page_size}
-    rows = list(session.scalars(page_query, params))
+    rows = action_rows(session.execute(page_query, params))
     if len(rows) < page_size and (rows or page == 1):
         return rows, offset + len(rows)
     return rows, session.scalar(count_query, params) or 0

@@ -136,10 +136,9 @@ def _write(session: Session, board: Board, plan: ImportPlan, *, actor: Actor, no
             status=planned.status, issued_on=planned.issued_on, due_on=None,
             owners=planned.owners, now=now, copy=planned.copy,
             issued_precision=planned.issued_precision, imported=True,
+            status_note=planned.status_note, deferred_label=planned.deferred_label,
+            deferred_meeting_id=planned.deferred_meeting_id,
         )
-        action.status_note = planned.status_note
-        action.deferred_label = planned.deferred_label
-        action.deferred_meeting_id = planned.deferred_meeting_id
         record(session, board_id=board.id, kind="action.imported", actor=actor, at=now,
                action_id=action.id, source=source, where=planned.where,
                number=planned.number, copy=planned.copy, text=planned.text,

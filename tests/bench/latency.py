@@ -19,6 +19,7 @@ import subprocess
 import sys
 import threading
 import time
+from collections import defaultdict
 from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
@@ -41,6 +42,7 @@ COMMANDS = ("add", "close", "show", "list")
 BUSY_TICK_EVERY = 5.0  # seconds: a minute's tick, twelve times as often
 BUSY_RATE = 10  # commands a second arriving, as from a thousand boards at once
 BUSY_SENDERS = 16
+PAUSE = 0.011  # seconds: as long as Bolt's default mode idles before answering
 
 
 class Client:
@@ -118,6 +120,7 @@ class Latency:
     first_command: float
     handler: dict[str, tuple[float, float]] = field(default_factory=dict)
     busy_ticks: list[float] = field(default_factory=list)
+    round_trip: float = 0.0
 
     def p50(self, name: str) -> float:
         return statistics.median(self.samples[name])
@@ -152,14 +155,22 @@ def stop_servers(proc: subprocess.Popen) -> None:
 
 def measure(built: Built, *, rounds: int, handler_runs: int, busy_seconds: float = 0.0,
             warmup: int = 10, progress: Callable[[str], None] = lambda _: None) -> Latency:
-    """``rounds`` of each command in shuffled order, each after a floor and a default-mode
-    request; the very first command after start-up is timed on its own; then, for
-    ``busy_seconds``, commands while the scheduler ticks."""
+    """``rounds`` of each command in shuffled order, each right after a floor request; the
+    very first command after start-up is timed on its own; then the same again with a pause
+    of ``PAUSE`` before every request; then Bolt's default mode, each request right after a
+    floor request; then, for ``busy_seconds``, commands while the scheduler ticks. Each figure
+    is compared with the floor requests of its own phase.
+
+    Pauses are kept apart because a request that follows one runs slower (the machine idles
+    down between requests) and ours more than the floor's. A quiet board's commands all come
+    after pauses, so both figures are reported. The default mode sleeps 10 ms polling for its
+    ack, so it gets its own phase too: between the floor and each command it would weigh on
+    the commands alone."""
     fake = RateLimitedSlack(rate=1000.0, burst=1000).start()
     proc, ports = start_servers(built.url, fake.url)
     clients = {name: Client(port) for name, port in ports.items()}
     work = Workload(built)
-    samples: dict[str, list[float]] = {name: [] for name in ("floor", "default", *COMMANDS)}
+    samples: dict[str, list[float]] = defaultdict(list)
     busy_ticks: list[float] = []
     try:
         board, text = work.text("add")
@@ -173,12 +184,23 @@ def measure(built: Built, *, rounds: int, handler_runs: int, busy_seconds: float
         for n in range(rounds):
             for verb in work.rng.sample(COMMANDS, len(COMMANDS)):
                 samples["floor"].append(clients["floor"].command(work.board(), "list")[0])
-                samples["default"].append(clients["default"].command(work.board(), "list")[0])
                 elapsed, reply = clients["app"].command(*work.text(verb))
                 _expect(verb, reply)
                 samples[verb].append(elapsed)
             if n % 50 == 49:
                 progress(f"{n + 1}/{rounds} rounds")
+        progress("the same, each request after a pause")
+        for _ in range(rounds):
+            for verb in work.rng.sample(COMMANDS, len(COMMANDS)):
+                time.sleep(PAUSE)
+                samples["paused_floor"].append(clients["floor"].command(work.board(), "list")[0])
+                time.sleep(PAUSE)
+                elapsed, reply = clients["app"].command(*work.text(verb))
+                _expect(verb, reply)
+                samples[f"paused_{verb}"].append(elapsed)
+        for _ in range(rounds):
+            samples["default_floor"].append(clients["floor"].command(work.board(), "list")[0])
+            samples["default"].append(clients["default"].command(work.board(), "list")[0])
         if busy_seconds:
             progress(f"{busy_seconds:.0f} s of commands while the scheduler ticks")
             samples["busy"], busy_ticks = _while_ticking(ports["app"], work, built, fake.url,
@@ -189,7 +211,24 @@ def measure(built: Built, *, rounds: int, handler_runs: int, busy_seconds: float
         stop_servers(proc)
         fake.stop()
     return Latency(samples=samples, first_command=first,
-                   handler=handler_cost(built, handler_runs), busy_ticks=busy_ticks)
+                   handler=handler_cost(built, handler_runs), busy_ticks=busy_ticks,
+                   round_trip=round_trip(built.url))
+
+
+def round_trip(url: str, runs: int = 500) -> float:
+    """p50 of ``SELECT 1`` on a kept connection: what each statement, BEGIN and COMMIT
+    costs a command in waiting alone, before any work (for SQLite, a call into the library)."""
+    engine = make_engine(url)
+    try:
+        with engine.connect() as conn:
+            times = []
+            for _ in range(runs):
+                started = time.perf_counter()
+                conn.exec_driver_sql("SELECT 1").scalar()
+                times.append(time.perf_counter() - started)
+    finally:
+        engine.dispose()
+    return statistics.median(times)
 
 
 def _while_ticking(port: int, work: Workload, built: Built, slack_url: str,

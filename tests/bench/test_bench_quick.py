@@ -62,6 +62,8 @@ def test_signed_commands_answer_over_http(tmp_path: Path) -> None:
     engine.dispose()
     result = latency.measure(built, rounds=2, handler_runs=2, busy_seconds=1.0, warmup=1)
     assert all(len(result.samples[c]) == 2 for c in latency.COMMANDS)
+    assert all(len(result.samples[f"paused_{c}"]) == 2 for c in latency.COMMANDS)
+    assert len(result.samples["default"]) == len(result.samples["default_floor"]) == 2
     assert all(statements > 0 for _, statements in result.handler.values())
     assert len(result.samples["busy"]) == latency.BUSY_RATE and result.busy_ticks
 

@@ -18,6 +18,10 @@ def describe(member: Member) -> str:
 
 
 def find_member(scope: Scope, ref: OwnerRef) -> Member | None:
+    """The active member the reference names; the person typing, when it names them, comes
+    without a query (secretaries often give actions to themselves)."""
+    if scope.member is not None and _names(ref, scope.member, scope.invocation.user_id):
+        return scope.member
     if ref.user_id is not None:
         inv = scope.invocation
         return store.member_by_identity(scope.session, scope.board.id, inv.platform,
@@ -25,6 +29,12 @@ def find_member(scope: Scope, ref: OwnerRef) -> Member | None:
     if ref.initials is not None:
         return store.member_by_initials(scope.session, scope.board.id, ref.initials)
     return None
+
+
+def _names(ref: OwnerRef, member: Member, user_id: str | None) -> bool:
+    if ref.user_id is not None:
+        return ref.user_id == user_id
+    return ref.initials is not None and ref.initials.upper() == member.initials_key
 
 
 def _not_a_member(scope: Scope, ref: OwnerRef) -> NotFound:

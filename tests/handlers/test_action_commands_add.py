@@ -5,8 +5,10 @@ from __future__ import annotations
 from datetime import UTC, datetime
 
 import pytest
+from sqlalchemy import event, select
 
 from handlers.replies import Tone
+from storage.models import Action, ActionOwner, Member
 from tests.conftest import Chat
 from tests.handlers.reading_back import fields, shown
 
@@ -165,3 +167,32 @@ def test_two_boards_number_independently_and_cannot_reach_each_other(board: Chat
     assert fields(shown(board, 1))["Status"] == "Open"
     assert shown(board, 1).items[0].text == "Adoption item one"
     assert fostering("/action show 1").items[0].text == "Fostering item one"
+
+
+def test_giving_yourself_an_action_links_you_without_looking_you_up_again(
+        board: Chat) -> None:
+    """The person typing is known from the command's first query; naming them as owner
+    reuses it, while naming someone else still asks the database."""
+    selects: list[str] = []
+
+    def seen(_conn: object, _cursor: object, statement: str, *_: object) -> None:
+        if statement.lstrip().upper().startswith("SELECT") and "FROM members" in statement:
+            selects.append(statement)
+
+    engine = board.uow.engine
+    event.listen(engine, "before_cursor_execute", seen)
+    try:
+        assert board("/action add KY to book the venue", as_="KY").title == "Action 1 added"
+        own = len(selects)
+        selects.clear()
+        assert board("/action add MH to book the venue", as_="KY").title == "Action 2 added"
+        other = len(selects)
+    finally:
+        event.remove(engine, "before_cursor_execute", seen)
+    assert other == own + 1
+    with board.uow.transaction() as session:
+        linked = session.execute(
+            select(Action.number, Member.initials)
+            .join(ActionOwner, ActionOwner.action_id == Action.id)
+            .join(Member, Member.id == ActionOwner.member_id).order_by(Action.number)).all()
+    assert [tuple(row) for row in linked] == [(1, "KY"), (2, "MH")]

@@ -180,7 +180,6 @@ def measure(built: Built, *, rounds: int, handler_runs: int, busy_seconds: float
             for verb in COMMANDS:
                 _expect(verb, clients["app"].command(*work.text(verb))[1])
             clients["floor"].command(work.board(), "list")
-            clients["default"].command(work.board(), "list")
         for n in range(rounds):
             for verb in work.rng.sample(COMMANDS, len(COMMANDS)):
                 samples["floor"].append(clients["floor"].command(work.board(), "list")[0])
@@ -198,6 +197,11 @@ def measure(built: Built, *, rounds: int, handler_runs: int, busy_seconds: float
                 elapsed, reply = clients["app"].command(*work.text(verb))
                 _expect(verb, reply)
                 samples[f"paused_{verb}"].append(elapsed)
+        # Its kept-alive connection would have timed out while unused: open it now.
+        clients["default"].close()
+        clients["default"] = Client(ports["default"])
+        for _ in range(warmup):
+            clients["default"].command(work.board(), "list")
         for _ in range(rounds):
             samples["default_floor"].append(clients["floor"].command(work.board(), "list")[0])
             samples["default"].append(clients["default"].command(work.board(), "list")[0])

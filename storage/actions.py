@@ -13,7 +13,17 @@ from datetime import date, datetime
 from functools import lru_cache
 from typing import Any
 
-from sqlalchemy import Select, bindparam, delete, func, insert, or_, select, update
+from sqlalchemy import (
+    Select,
+    bindparam,
+    delete,
+    func,
+    insert,
+    literal_column,
+    or_,
+    select,
+    update,
+)
 from sqlalchemy.orm import Session
 
 from storage.action_rows import (
@@ -138,6 +148,10 @@ def replace_owners(session: Session, action: ActionRow, owners: Iterable[OwnerSp
     return replace(action, owners=kept)
 
 
+# Statuses a log holds few of (the rest are closed or withdrawn).
+_FEW = {*(s.value for s in OUTSTANDING), Status.DECISION.value}
+
+
 @dataclass(frozen=True)
 class _Shape:
     """Which filters a page query has; their values travel as bound parameters."""
@@ -170,7 +184,16 @@ def _queries(shape: _Shape) -> tuple[Select[Any], Select[tuple[int]]]:
         matching = matching.where(ACTIONS.c.due_on.is_not(None),
                                   ACTIONS.c.due_on < bindparam("due_before"))
     newest_first = (ACTIONS.c.number.desc(), ACTIONS.c.copy.desc())
-    page_ids = (matching.order_by(*newest_first)
+    # Left to itself SQLite walks the whole log newest first through the (board, number)
+    # index, filtering as it goes, rather than sort a few rows: 0.32 ms a page at 1,000
+    # actions a board. Where the statuses asked for are few (open ones, decisions), ordering
+    # by an expression steers it to the (board, status, number) index and a small sort
+    # instead (0.05 ms). Closed actions are most of a log: walking suits them.
+    if shape.statuses is not None and set(shape.statuses) <= _FEW:
+        page_order = ((ACTIONS.c.number + literal_column("0")).desc(), ACTIONS.c.copy.desc())
+    else:
+        page_order = newest_first
+    page_ids = (matching.order_by(*page_order)
                 .offset(bindparam("offset")).limit(bindparam("limit")).subquery())
     page = (with_owners(page_ids.join(ACTIONS, ACTIONS.c.id == page_ids.c.id))
             .order_by(*newest_first, OWNERS.c.position))

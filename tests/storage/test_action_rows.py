@@ -106,3 +106,23 @@ def test_new_owners_replace_the_old_in_their_order(uow: UnitOfWork) -> None:
                                          .where(ActionOwner.action_id == stored.id)))
     assert stored == due
     assert [o.label for o in stored.owners] == ["LH", "KY"] and sorted(positions) == [0, 1]
+
+
+def test_open_actions_come_newest_first_with_repeats_of_a_number_in_reverse(
+        uow: UnitOfWork) -> None:
+    """Open actions are read through the status index (they are few); the order must be the
+    same as the log's: number, then repeat, both newest first."""
+    board_id = _log(uow, 3, THREE)
+    with uow.transaction() as session:
+        for copy in (1, 2):
+            create_action(session, board_id=board_id, number=2, copy=copy, text=f"repeat {copy}",
+                          status=Status.OPEN, issued_on=date(2027, 1, 11), due_on=None,
+                          owners=[OwnerSpec("KY")], now=NOW, imported=True)
+        (closed,) = actions_numbered(session, board_id, 3)
+        change_status(session, closed, Status.CLOSED, now=NOW)
+        rows, total = page_of_actions(session, board_id, page=1, page_size=3,
+                                      statuses=["open", "ongoing", "deferred"])
+        rest, _ = page_of_actions(session, board_id, page=2, page_size=3,
+                                  statuses=["open", "ongoing", "deferred"])
+    assert [(a.number, a.copy) for a in rows + rest] == [(2, 2), (2, 1), (2, 0), (1, 0)]
+    assert total == 4

@@ -25,8 +25,9 @@ class DeliveryError(Exception):
 class Notifier(Protocol):
     """Sends one message on one platform; called from several sender threads at once.
 
-    A message with ``resumed_since`` set may already have been delivered by a sender that
-    died before confirming it: a notifier that can read back what it sent looks first (Slack
+    A message with ``resumed_since`` set may already have been delivered by an earlier
+    attempt (a sender that died before confirming it, or one whose send failed after the
+    platform had accepted it): a notifier that can read back what it sent looks first (Slack
     does); one that cannot (Teams) sends it, so there it may arrive twice.
     """
 

@@ -99,8 +99,9 @@ def _send(uow: UnitOfWork, delivery: Delivery, message: reminders.Outgoing, now:
     """Claim, compose, deliver, confirm one message. "held" means every unit of it was
     already settled or is being sent by another worker.
 
-    When a claim is taken over from a sender that died unconfirmed, the message carries
-    since when (``resumed_since``), so that a notifier able to look can avoid a second copy.
+    When a claim is taken over from a sender that died unconfirmed, or retries a failed
+    attempt, the message carries since when (``resumed_since``), so that a notifier able to
+    look can avoid a second copy.
     """
     claims = [c for u in message.units if (c := claim(uow, u, worker=worker, now=now))]
     if not claims:

@@ -45,9 +45,9 @@ class Address:
 class Outgoing:
     """One message to one recipient, made of one or more ledger units.
 
-    ``resumed_since`` is set by the scheduler when it took over a claim that expired
-    unconfirmed (see ``storage.sends.Claim``): the message may already be out since then, so a
-    notifier that can look should check before sending it again.
+    ``resumed_since`` is set by the scheduler when an earlier attempt may already have put the
+    message out (a claim that expired unconfirmed, or a failed attempt: see
+    ``storage.sends.Claim``), so a notifier that can look should check before sending again.
     """
 
     kind: str

@@ -44,10 +44,11 @@ class Unit:
 class Claim:
     """A unit taken for sending.
 
-    ``resumed_since`` is set when this claim took over one that expired unconfirmed: that
-    sender died between claiming and confirming, perhaps after the platform had accepted the
-    message, so it may already be out. It is when the earlier claim began, which is where a
-    notifier able to read back what it sent should start looking before sending again.
+    ``resumed_since`` is set when an earlier attempt may already have put the message out:
+    a claim that expired unconfirmed (its sender died between claiming and confirming), or a
+    failed attempt (a timeout can come after the platform accepted the post). It is when that
+    attempt began, which is where a notifier able to read back what it sent should start
+    looking before sending again.
     """
 
     unit: Unit
@@ -85,9 +86,10 @@ def claim(uow: UnitOfWork, unit: Unit, *, worker: str, now: datetime) -> Claim |
     """Take the unit for sending; None if it is sent, skipped, or another worker holds it.
 
     A claim older than ``CLAIM_TIMEOUT`` that was never confirmed (the sender crashed) may be
-    taken over; the result then says since when (``Claim.resumed_since``), because that is
-    the one case in which the message may already have gone out. A failed attempt is not
-    ambiguous: it raised, and the platforms it did reach are kept in ``detail["delivered"]``.
+    taken over, and a failed attempt retried once its back-off has passed; either way the
+    result says since when the earlier attempt ran (``Claim.resumed_since``), because either
+    may already have put the message out. Platforms a failed attempt is known to have reached
+    are kept in ``detail["delivered"]`` and not sent to again.
     """
     try:
         with uow.transaction() as session:
@@ -100,7 +102,7 @@ def claim(uow: UnitOfWork, unit: Unit, *, worker: str, now: datetime) -> Claim |
                 return None
             if row.status == "failed" and row.next_attempt_at and row.next_attempt_at > now:
                 return None
-            resumed_since = row.claimed_at if row.status == "claimed" else None
+            resumed_since = row.claimed_at if row.status in ("claimed", "failed") else None
             taken = session.execute(
                 update(Send)
                 .where(Send.id == row.id, Send.status == row.status,

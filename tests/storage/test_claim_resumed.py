@@ -1,5 +1,5 @@
-"""The send ledger's claim says when it took over a claim that was never confirmed, and only
-then: that is the one case in which the message may already have reached the platform."""
+"""The send ledger's claim says since when an earlier attempt ran, when there was one that may
+already have reached the platform: a claim never confirmed, or a failed attempt."""
 
 from __future__ import annotations
 
@@ -41,8 +41,11 @@ def test_taking_over_an_expired_claim_says_since_when(uow: UnitOfWork, unit: Uni
     assert taken == Claim(unit, resumed_since=NOW)
 
 
-def test_retrying_a_failed_send_is_not_resumed(uow: UnitOfWork, unit: Unit) -> None:
+def test_retrying_a_failed_send_says_since_when_it_was_tried(uow: UnitOfWork,
+                                                            unit: Unit) -> None:
+    """A timeout can come after Slack accepted the post: the retry must look first."""
     claim(uow, unit, worker="a", now=NOW)
-    mark_failed(uow, [unit.key], now=NOW, error="Slack refused: channel_not_found")
+    mark_failed(uow, [unit.key], now=NOW + timedelta(seconds=30), error="timed out")
 
-    assert claim(uow, unit, worker="b", now=NOW + timedelta(hours=1)) == Claim(unit)
+    assert claim(uow, unit, worker="b", now=NOW + timedelta(hours=1)) == Claim(
+        unit, resumed_since=NOW)

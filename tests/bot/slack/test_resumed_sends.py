@@ -51,6 +51,18 @@ class DiesAfterPosting:
         raise Killed
 
 
+class TimesOutAfterPosting:
+    """Posts through the real Slack notifier, then reports a timeout, as when Slack accepted
+    the post but its answer never came back: the scheduler records the attempt as failed."""
+
+    def __init__(self, inner: SlackNotifier) -> None:
+        self.inner = inner
+
+    def deliver(self, message: Outgoing) -> None:
+        self.inner.deliver(message)
+        raise TimeoutError("The read operation timed out")
+
+
 @pytest.fixture
 def clock(slack_board: SlackHTTP, uow: UnitOfWork, fake_slack: FakeSlack) -> SlackClock:
     return SlackClock(uow, fake_slack)
@@ -205,3 +217,22 @@ def test_an_earlier_post_covering_only_part_of_the_message_does_not_stop_it(
     assert ("chase", "KY") in [(m.kind, m.recipient) for m in result.sent]
     (posted,) = [p for p in posts(fake_slack) if p["channel"] == "U3"]
     assert sorted(posted["metadata"]["event_payload"]["keys"]) == sorted(chases)
+
+
+def test_a_post_slack_accepted_before_the_answer_timed_out_is_not_sent_again(
+    slack_board: SlackHTTP, fake_slack: FakeSlack, clock: SlackClock
+) -> None:
+    added(slack_board, "KY to write to DfE about fees by 5 May")
+    fake_slack.history.clock = FIVE_DAYS_BEFORE.timestamp
+    notifier = SlackNotifier(clock.client_for, clock=clock.time.clock, sleep=clock.time.sleep)
+    failed = tick(clock.uow, Delivery({"slack": TimesOutAfterPosting(notifier)}),
+                  now=FIVE_DAYS_BEFORE, worker="first")
+    assert [(m.recipient, "timed out" in error) for m, error in failed.failed] == [("KY", True)]
+    assert clock.ledger() == [("reminder", "KY", "failed")]
+
+    result = at(clock, FIVE_DAYS_BEFORE + timedelta(minutes=5))
+
+    assert [m.recipient for m in result.sent] == ["KY"]
+    assert len(posts(fake_slack)) == 1, "Slack already had it"
+    assert looked(fake_slack) == ["conversations.open", "conversations.history"]
+    assert clock.ledger() == [("reminder", "KY", "sent")]

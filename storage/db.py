@@ -92,13 +92,12 @@ def _ping_after_idle(engine: Engine, idle_seconds: float) -> None:
     half-written), and SQLAlchemy then replaces every pooled connection from before the failure.
     """
 
-    @event.listens_for(engine, "connect")
-    def _fresh(_dbapi_connection: Any, record: Any) -> None:
+    def _used(_dbapi_connection: Any, record: Any) -> None:
         record.info["last_used"] = time.monotonic()
 
-    @event.listens_for(engine, "checkin")
-    def _returned(_dbapi_connection: Any, record: Any) -> None:
-        record.info["last_used"] = time.monotonic()
+    # A new connection needs no ping either: it was made a moment ago.
+    event.listen(engine, "connect", _used)
+    event.listen(engine, "checkin", _used)
 
     @event.listens_for(engine, "checkout")
     def _check(dbapi_connection: Any, record: Any, _proxy: Any) -> None:

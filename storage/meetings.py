@@ -4,18 +4,14 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import Select, bindparam, select
+from sqlalchemy import bindparam, select
 from sqlalchemy.orm import Session
 
 from storage.models import Meeting
 
-
-def _scheduled(board_id: int) -> Select[tuple[Meeting]]:
-    return select(Meeting).where(Meeting.board_id == board_id, Meeting.cancelled.is_(False))
-
-
-# "by next meeting", reminders and the digest ask these all day: built once (building the
-# statement took twice as long as running it).
+# A board's meetings that are not cancelled. "by next meeting", reminders and the digest ask
+# for the next and last all day: those are built once (building the statement took twice as
+# long as running it).
 _SCHEDULED = select(Meeting).where(Meeting.board_id == bindparam("board_id"),
                                    Meeting.cancelled.is_(False))
 _NEXT = (_SCHEDULED.where(Meeting.starts_at >= bindparam("now", type_=Meeting.starts_at.type))
@@ -37,8 +33,8 @@ def meetings_between(
 ) -> list[Meeting]:
     """Scheduled meetings starting in [start, end), earliest first."""
     return list(session.scalars(
-        _scheduled(board_id).where(Meeting.starts_at >= start, Meeting.starts_at < end)
-        .order_by(Meeting.starts_at)
+        _SCHEDULED.where(Meeting.starts_at >= start, Meeting.starts_at < end)
+        .order_by(Meeting.starts_at), {"board_id": board_id}
     ))
 
 
@@ -46,8 +42,8 @@ def meetings_page(
     session: Session, board_id: int, *, since: datetime, limit: int
 ) -> list[Meeting]:
     return list(session.scalars(
-        _scheduled(board_id).where(Meeting.starts_at >= since)
-        .order_by(Meeting.starts_at).limit(limit)
+        _SCHEDULED.where(Meeting.starts_at >= since).order_by(Meeting.starts_at).limit(limit),
+        {"board_id": board_id}
     ))
 
 

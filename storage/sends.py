@@ -102,7 +102,8 @@ def claim(uow: UnitOfWork, unit: Unit, *, worker: str, now: datetime) -> Claim |
                 return None
             if row.status == "failed" and row.next_attempt_at and row.next_attempt_at > now:
                 return None
-            resumed_since = row.claimed_at if row.status in ("claimed", "failed") else None
+            # Only a claimed or a failed row is left here: an earlier attempt ran.
+            resumed_since = row.claimed_at
             taken = session.execute(
                 update(Send)
                 .where(Send.id == row.id, Send.status == row.status,

@@ -33,7 +33,7 @@ from handlers.scope import Scope
 from storage import actions as store
 from storage.action_rows import ActionRow, MeetingRef
 from storage.boards import allocate_action_number
-from storage.meetings import next_meeting
+from storage.meetings import next_meeting_ref
 from storage.models import OUTSTANDING, Status
 
 
@@ -41,7 +41,7 @@ def load_action(scope: Scope, ref: ActionRef, *, for_update: bool = True) -> Act
     """The action a number names on this board; a repeated imported number must say which.
 
     Locked for the rest of the command unless ``for_update`` is False (reading only)."""
-    found = store.actions_numbered(scope.session, scope.board.id, ref.number,
+    found = store.actions_numbered(scope.db, scope.board.id, ref.number,
                                    for_update=for_update)
     if ref.copy is not None:
         found = [a for a in found if a.copy == ref.copy]
@@ -70,7 +70,7 @@ def _no_change(action: ActionRow, message: str) -> Reply:
 def _resolve_due(scope: Scope, due: date | NextMeeting | None) -> date | None:
     if not isinstance(due, NextMeeting):
         return due
-    meeting = next_meeting(scope.session, scope.board.id, scope.now)
+    meeting = next_meeting_ref(scope.db, scope.board.id, scope.now)
     if meeting is None:
         raise UserError("No meeting is scheduled, so “next meeting” has no date yet.",
                         example="/board meeting add 5 May 2027 10:30")
@@ -85,7 +85,7 @@ def _move_to(scope: Scope, action: ActionRow, status: Status, event: str, *,
 
     Any deferral is replaced: by ``meeting`` when deferring, else cleared.
     """
-    changed = store.change_status(scope.session, action, status, now=scope.now, note=note,
+    changed = store.change_status(scope.db, action, status, now=scope.now, note=note,
                                   meeting=meeting)
     scope.record(event, action_id=action.id, before=action.status, note=note, **data)
     return changed
@@ -110,9 +110,9 @@ def add(cmd: AddAction, scope: Scope) -> Reply:
     if due is not None and due < scope.today:
         raise UserError(f"{format_date(due)} is in the past. Give a due date from today on.")
     text = _mentions_as_initials(cmd.text, scope)
-    number = allocate_action_number(scope.session, scope.board)
+    number = allocate_action_number(scope.db, scope.board.id)
     action = store.create_action(
-        scope.session, board_id=scope.board.id, number=number, text=text, status=Status.OPEN,
+        scope.db, board_id=scope.board.id, number=number, text=text, status=Status.OPEN,
         issued_on=scope.today, due_on=due, owners=owners, now=scope.now,
     )
     scope.record("action.added", action_id=action.id, text=text,
@@ -129,9 +129,9 @@ def add(cmd: AddAction, scope: Scope) -> Reply:
 def decision(cmd: Decision, scope: Scope) -> Reply:
     require_member(scope, "record decisions")
     text = _mentions_as_initials(cmd.text, scope)
-    number = allocate_action_number(scope.session, scope.board)
+    number = allocate_action_number(scope.db, scope.board.id)
     action = store.create_action(
-        scope.session, board_id=scope.board.id, number=number, text=text,
+        scope.db, board_id=scope.board.id, number=number, text=text,
         status=Status.DECISION, issued_on=scope.today, due_on=None, owners=(), now=scope.now,
     )
     scope.record("decision.recorded", action_id=action.id, text=text)
@@ -148,7 +148,7 @@ def assign(cmd: Assign, scope: Scope) -> Reply:
     after = [o.label for o in owners]
     if before == after:
         return _no_change(action, f"already belongs to {', '.join(after)}.")
-    action = store.replace_owners(scope.session, action, owners, now=scope.now)
+    action = store.replace_owners(scope.db, action, owners, now=scope.now)
     scope.record("action.assigned", action_id=action.id, before=before, after=after)
     return _card_reply(scope, action, f"Action {cards.ref_of(action)} assigned to "
                        f"{', '.join(after)}")
@@ -204,7 +204,7 @@ def set_due(cmd: SetDue, scope: Scope) -> Reply:
     _require_outstanding(action, "change the due date of")
     due = _resolve_due(scope, cmd.due)
     before = action.due_on.isoformat() if action.due_on else None
-    action = store.change_due(scope.session, action, due, now=scope.now)
+    action = store.change_due(scope.db, action, due, now=scope.now)
     scope.record("action.due_changed", action_id=action.id, before=before,
                  after=due.isoformat() if due else None)
     return _card_reply(scope, action, f"Action {cards.ref_of(action)} now due "

@@ -122,10 +122,11 @@ def settings(cmd: Settings, scope: Scope) -> Reply:
                         example="/board settings timezone Europe/London")
     if not cmd.value:
         raise UserError(f"Give the new {cmd.key}.", example=f"/board settings {cmd.key} …")
+    entity = scope.board_entity()
     if cmd.key in POLICY_KEYS:
-        settings = dict(board.settings or {})
+        settings = dict(entity.settings or {})
         before, after = apply_setting(settings, cmd.key, cmd.value)
-        board.settings = settings
+        entity.settings = settings
         scope.record("board.settings_changed", key=cmd.key, before=before, after=after)
         return Reply(title=f"{cmd.key.capitalize()} changed from {before} to {after}",
                      tone=Tone.SUCCESS)
@@ -133,12 +134,12 @@ def settings(cmd: Settings, scope: Scope) -> Reply:
         if not is_timezone(cmd.value):
             raise UserError(f"“{cmd.value[:40]}” is not a timezone I know.",
                             example="/board settings timezone Europe/London")
-        before, board.timezone = board.timezone, cmd.value
+        before, entity.timezone = entity.timezone, cmd.value
     else:
         clash = store.board_by_name(scope.session, cmd.value)
-        if clash is not None and clash.id != board.id:
+        if clash is not None and clash.id != entity.id:
             raise UserError(f"Another board is already called {clash.name}.")
-        before, board.name, board.name_key = board.name, cmd.value, store.name_key(cmd.value)
+        before, entity.name, entity.name_key = entity.name, cmd.value, store.name_key(cmd.value)
     scope.record("board.settings_changed", key=cmd.key, before=before, after=cmd.value)
     return Reply(title=f"{cmd.key.capitalize()} changed from {before} to {cmd.value}",
                  tone=Tone.SUCCESS)

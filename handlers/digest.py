@@ -79,7 +79,7 @@ def build_digest(session: Session, board: Board, now: datetime) -> Reply:
 def digest(cmd: Digest, scope: Scope) -> Reply:
     """Chair, vice-chair and secretary post it to the channel; others see it privately."""
     require_member(scope, "see the digest")
-    reply = build_digest(scope.session, scope.board, scope.now)
+    reply = build_digest(scope.session, scope.board_entity(), scope.now)
     if scope.is_manager:
         return replace(reply, public=True)
     return reply

@@ -13,8 +13,8 @@ from collections.abc import Callable
 from datetime import UTC, datetime
 from typing import Any, TypeVar
 
+from sqlalchemy import Connection
 from sqlalchemy.exc import IntegrityError, OperationalError
-from sqlalchemy.orm import Session
 
 from handlers import actions, boards, digest, listing, meetings, members
 from handlers.commands import (
@@ -52,10 +52,10 @@ from handlers.help import help_reply
 from handlers.minutes import chat
 from handlers.replies import Reply, Tone, error_reply
 from handlers.scope import Scope
-from storage.boards import board_and_member_for_channel, board_for_channel
+from storage.board_rows import BoardRow, MemberRow
+from storage.boards import board_and_member_for_channel, board_by_id, board_for_channel
 from storage.members import member_by_identity, member_by_initials
-from storage.models import Board, Member
-from storage.uow import UnitOfWork
+from storage.uow import CommandTransaction, UnitOfWork
 
 log = logging.getLogger(__name__)
 T = TypeVar("T")
@@ -105,7 +105,7 @@ def handle(
     if root not in ("action", "board"):
         return error_reply(f"Commands start with /action or /board, not “{root[:30]}”.",
                            "/action help")
-    return _guarded(lambda session, board, when: parse(
+    return _guarded(lambda _db, board, when: parse(
         root, text, today=today_in(board.timezone if board else DEFAULT_TIMEZONE, when)),
         f"/{root} {text}", invocation, uow, now)
 
@@ -137,7 +137,7 @@ def run_in_scope(
 
 
 def _guarded(
-    make: Callable[[Session, Board | None, datetime], Any],
+    make: Callable[[Connection, BoardRow | None, datetime], Any],
     command_text: str,
     inv: Invocation,
     uow: UnitOfWork,
@@ -146,10 +146,10 @@ def _guarded(
 ) -> Reply:
     now = now or datetime.now(UTC)
     try:
-        with uow.transaction() as session:
-            board, member = _where_and_who(session, inv)
-            return _run(make(session, board, now), command_text, session, board, member, inv,
-                        now, route)
+        with uow.command() as tx:
+            board, member = _where_and_who(tx.db, inv)
+            return _run(make(tx.db, board, now), command_text, tx, board, member, inv, now,
+                        route)
     except UserError as err:
         return error_reply(err.message, err.example, err.buttons)
     except IntegrityError:
@@ -168,28 +168,28 @@ def _guarded(
                      tone=Tone.ERROR)
 
 
-def _where_and_who(session: Session, inv: Invocation) -> tuple[Board | None, Member | None]:
+def _where_and_who(db: Connection, inv: Invocation) -> tuple[BoardRow | None, MemberRow | None]:
     """The board, and the person typing as a member of it. Every command asks both; typed in
     a board's channel, one query answers them."""
     if inv.board_id is None and inv.as_initials is None and inv.user_id is not None:
-        return board_and_member_for_channel(session, inv.platform, inv.workspace, inv.channel,
+        return board_and_member_for_channel(db, inv.platform, inv.workspace, inv.channel,
                                             inv.user_id)
-    board = _board_of(session, inv)
-    return board, (_who(session, board, inv) if board is not None else None)
+    board = _board_of(db, inv)
+    return board, (_who(db, board, inv) if board is not None else None)
 
 
-def _board_of(session: Session, inv: Invocation) -> Board | None:
+def _board_of(db: Connection, inv: Invocation) -> BoardRow | None:
     """The board of the channel; or, for a button in a DM or App Home, the board it names."""
     if inv.board_id is not None:
-        board = session.get(Board, inv.board_id)
+        board = board_by_id(db, inv.board_id)
         if board is None:
             raise UserError("That board no longer exists.")
         return board
-    return board_for_channel(session, inv.platform, inv.workspace, inv.channel)
+    return board_for_channel(db, inv.platform, inv.workspace, inv.channel)
 
 
-def _run(command: Any, command_text: str, session: Session, board: Board | None,
-         member: Member | None, inv: Invocation, now: datetime,
+def _run(command: Any, command_text: str, tx: CommandTransaction, board: BoardRow | None,
+         member: MemberRow | None, inv: Invocation, now: datetime,
          route: Callable[[Any, Scope], Reply] | None = None) -> Reply:
     if isinstance(command, Help):
         return help_reply(command)
@@ -197,20 +197,20 @@ def _run(command: Any, command_text: str, session: Session, board: Board | None,
         if inv.board_id is not None:
             raise UserError("Set a board up from the channel that will keep its log.",
                             example="/board setup Adoption Board")
-        return boards.setup(command, session, inv, now)
+        return boards.setup(command, tx.session, inv, now)
     if board is None:
         raise UserError("This channel does not keep a board's action log yet. Set one up here "
                         "(you become its secretary).", example="/board setup Adoption Board")
-    scope = Scope(session=session, board=board, invocation=inv, member=member, now=now,
+    scope = Scope(tx=tx, board=board, invocation=inv, member=member, now=now,
                   command_text=command_text[:1000])
     if inv.board_id is not None and scope.member is None:
         raise UserError(f"You are not a member of {board.name}.")
     return (route or ROUTES[type(command)])(command, scope)
 
 
-def _who(session: Session, board: Board, inv: Invocation) -> Member | None:
+def _who(db: Connection, board: BoardRow, inv: Invocation) -> MemberRow | None:
     if inv.as_initials is not None:
-        return member_by_initials(session, board.id, inv.as_initials)
+        return member_by_initials(db, board.id, inv.as_initials)
     if inv.user_id is not None:
-        return member_by_identity(session, board.id, inv.platform, inv.workspace, inv.user_id)
+        return member_by_identity(db, board.id, inv.platform, inv.workspace, inv.user_id)
     return None

@@ -12,8 +12,8 @@ from handlers.permissions import require_member
 from handlers.replies import Reply
 from handlers.scope import Scope
 from storage.actions import PAGE_SIZE, outstanding_statuses, page_of_actions
-from storage.history import events_of_action
-from storage.models import Event, Status
+from storage.history import ShownEvent, events_of_action
+from storage.models import Status
 
 SCOPE_TITLES = {
     "open": "Open actions",
@@ -55,7 +55,7 @@ def list_actions(cmd: ListActions, scope: Scope) -> Reply:
                                 example="/action list @MH")
             filters.update(owner_member_id=member.id if member else None, owner_label=label)
             title = f"Open actions for {label}"
-    rows, total = page_of_actions(scope.session, scope.board.id, page=cmd.page, **filters)
+    rows, total = page_of_actions(scope.db, scope.board.id, page=cmd.page, **filters)
     pages = max(1, -(-total // PAGE_SIZE))
     if total == 0:
         return Reply(title=f"{title} on {scope.board.name}: none",
@@ -76,7 +76,7 @@ def list_actions(cmd: ListActions, scope: Scope) -> Reply:
     )
 
 
-def describe_event(event: Event, tz: str) -> str:
+def describe_event(event: ShownEvent, tz: str) -> str:
     data = event.data or {}
     what = {
         "action.added": "added it",
@@ -99,7 +99,7 @@ def describe_event(event: Event, tz: str) -> str:
 def show(cmd: Show, scope: Scope) -> Reply:
     require_member(scope, "see actions")
     action = load_action(scope, cmd.ref, for_update=False)
-    events, total = events_of_action(scope.session, action.id)
+    events, total = events_of_action(scope.db, action.id)
     tz = scope.board.timezone
     lines = ["History:"] + [describe_event(e, tz) for e in events]
     if total > len(events):

@@ -88,10 +88,11 @@ def add(cmd: MeetingAdd, scope: Scope) -> Reply:
 
 def calendar_path(scope: Scope) -> str:
     """The board's secret calendar path; made on first use, so only members can learn it."""
-    token = (scope.board.settings or {}).get("calendar_token")
+    token = scope.board.settings.get("calendar_token")
     if not token:
         token = secrets.token_urlsafe(18)
-        scope.board.settings = {**(scope.board.settings or {}), "calendar_token": token}
+        board = scope.board_entity()
+        board.settings = {**(board.settings or {}), "calendar_token": token}
     return f"/calendar/{token}.ics"
 
 

@@ -10,28 +10,29 @@ from handlers.replies import Button, Reply, Tone
 from handlers.scope import Scope
 from storage import members as store
 from storage.actions import OwnerSpec
+from storage.board_rows import MemberRow
 from storage.models import MANAGER_ROLES, Member, Role
 
 
-def describe(member: Member) -> str:
+def describe(member: Member | MemberRow) -> str:
     return f"{member.initials} — {member.name} ({member.role})"
 
 
-def find_member(scope: Scope, ref: OwnerRef) -> Member | None:
+def find_member(scope: Scope, ref: OwnerRef) -> MemberRow | None:
     """The active member the reference names; the person typing, when it names them, comes
     without a query (secretaries often give actions to themselves)."""
     if scope.member is not None and _names(ref, scope.member, scope.invocation.user_id):
         return scope.member
     if ref.user_id is not None:
         inv = scope.invocation
-        return store.member_by_identity(scope.session, scope.board.id, inv.platform,
+        return store.member_by_identity(scope.db, scope.board.id, inv.platform,
                                         inv.workspace, ref.user_id)
     if ref.initials is not None:
-        return store.member_by_initials(scope.session, scope.board.id, ref.initials)
+        return store.member_by_initials(scope.db, scope.board.id, ref.initials)
     return None
 
 
-def _names(ref: OwnerRef, member: Member, user_id: str | None) -> bool:
+def _names(ref: OwnerRef, member: MemberRow, user_id: str | None) -> bool:
     if ref.user_id is not None:
         return ref.user_id == user_id
     return ref.initials is not None and ref.initials.upper() == member.initials_key
@@ -86,18 +87,19 @@ def add(cmd: MemberAdd, scope: Scope) -> Reply:
     if not initials:
         raise UserError("Give the member's initials.",
                         example="/board member add <@U123> MH Mac Heath")
-    member = store.member_by_initials(scope.session, scope.board.id, initials, include_removed=True)
+    found = store.member_by_initials(scope.db, scope.board.id, initials, include_removed=True)
     if cmd.mention is not None and cmd.mention.user_id is not None:
         linked = find_member(scope, cmd.mention)
-        if linked is not None and (member is None or linked.id != member.id):
+        if linked is not None and (found is None or linked.id != found.id):
             raise UserError(f"That account is already linked to {linked.initials} on this board.",
                             example=f"/board member remove {linked.initials}")
-    if member is None:
+    if found is None:
         member = store.add_member(scope.session, scope.board.id, name=name or initials,
                                   initials=initials, role=cmd.role or Role.MEMBER, now=scope.now)
         verb = "Added"
         scope.record("member.added", initials=member.initials, name=member.name, role=member.role)
     else:
+        member = _entity(scope, found)
         before = {"name": member.name, "role": member.role, "active": member.active}
         if cmd.role is not None and cmd.role != member.role:
             if cmd.role not in MANAGER_ROLES:
@@ -116,7 +118,14 @@ def add(cmd: MemberAdd, scope: Scope) -> Reply:
     return Reply(title=f"{verb} {describe(member)}", tone=Tone.SUCCESS)
 
 
-def _guard_last_manager(scope: Scope, member: Member, *, losing: str) -> None:
+def _entity(scope: Scope, member: MemberRow) -> Member:
+    """The member as an ORM entity, for the commands that change one."""
+    entity = scope.session.get(Member, member.id)
+    assert entity is not None, "a member found in this transaction went away inside it"
+    return entity
+
+
+def _guard_last_manager(scope: Scope, member: Member | MemberRow, *, losing: str) -> None:
     if member.role not in MANAGER_ROLES:
         return
     others = [m for m in store.managers(scope.session, scope.board.id) if m.id != member.id]
@@ -130,10 +139,11 @@ def _guard_last_manager(scope: Scope, member: Member, *, losing: str) -> None:
 
 def remove(cmd: MemberRemove, scope: Scope) -> Reply:
     require_manager(scope, "remove members")
-    member = find_member(scope, cmd.who)
-    if member is None:
+    found = find_member(scope, cmd.who)
+    if found is None:
         raise _not_a_member(scope, cmd.who)
-    _guard_last_manager(scope, member, losing="their place")
+    _guard_last_manager(scope, found, losing="their place")
+    member = _entity(scope, found)
     member.active = False
     scope.record("member.removed", initials=member.initials, name=member.name)
     return Reply(

@@ -5,22 +5,42 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date, datetime
 
+from sqlalchemy import Connection
 from sqlalchemy.orm import Session
 
 from handlers.context import Invocation
 from handlers.dates import today_in
+from storage.board_rows import BoardRow, MemberRow
 from storage.history import Actor, record
-from storage.models import MANAGER_ROLES, Board, Member
+from storage.models import MANAGER_ROLES, Board
+from storage.uow import CommandTransaction
 
 
 @dataclass
 class Scope:
-    session: Session
-    board: Board
+    """``db`` runs Core statements in the command's transaction; ``session`` is an ORM
+    session in the same transaction, made on first use by the commands that need entities."""
+
+    tx: CommandTransaction
+    board: BoardRow
     invocation: Invocation
-    member: Member | None
+    member: MemberRow | None
     now: datetime
     command_text: str
+
+    @property
+    def db(self) -> Connection:
+        return self.tx.db
+
+    @property
+    def session(self) -> Session:
+        return self.tx.session
+
+    def board_entity(self) -> Board:
+        """The board as an ORM entity, for the commands that change it."""
+        board = self.session.get(Board, self.board.id)
+        assert board is not None, "the command's board went away inside its transaction"
+        return board
 
     @property
     def today(self) -> date:
@@ -42,5 +62,5 @@ class Scope:
         return Actor(label=label, platform=self.invocation.platform)
 
     def record(self, kind: str, *, action_id: int | None = None, **data: object) -> None:
-        record(self.session, board_id=self.board.id, kind=kind, actor=self.actor, at=self.now,
+        record(self.db, board_id=self.board.id, kind=kind, actor=self.actor, at=self.now,
                action_id=action_id, command=self.command_text, **data)

@@ -36,6 +36,7 @@ from storage.action_rows import (
     with_owners,
 )
 from storage.models import OUTSTANDING, Action, ActionOwner, Status
+from storage.uow import Db
 
 PAGE_SIZE = 25
 
@@ -70,16 +71,16 @@ class OwnerSpec:
 
 
 def actions_numbered(
-    session: Session, board_id: int, number: int, *, for_update: bool = False
+    db: Db, board_id: int, number: int, *, for_update: bool = False
 ) -> list[ActionRow]:
     """The action(s) with that number. ``for_update`` locks them until the transaction ends,
     so two simultaneous clicks on "Done" close an action once, not twice."""
     query = _NUMBERED_FOR_UPDATE if for_update else _NUMBERED
-    return action_rows(session.execute(query, {"board_id": board_id, "number": number}))
+    return action_rows(db.execute(query, {"board_id": board_id, "number": number}))
 
 
 def create_action(
-    session: Session,
+    db: Db,
     *,
     board_id: int,
     number: int,
@@ -102,8 +103,8 @@ def create_action(
               "issued_precision": issued_precision, "due_on": due_on,
               "deferred_meeting_id": deferred_meeting_id, "deferred_label": deferred_label,
               "imported": imported, "created_at": now, "updated_at": now}
-    action_id = session.execute(_INSERT_ACTION, values).scalar_one()
-    kept = _insert_owners(session, action_id, owners)
+    action_id = db.execute(_INSERT_ACTION, values).scalar_one()
+    kept = _insert_owners(db, action_id, owners)
     return ActionRow(id=action_id, board_id=board_id, number=number, copy=copy, text=text,
                      status=status.value, status_note=status_note, issued_on=issued_on,
                      issued_precision=issued_precision, due_on=due_on,
@@ -111,22 +112,22 @@ def create_action(
                      deferred_meeting=None, owners=kept)
 
 
-def _insert_owners(session: Session, action_id: int,
+def _insert_owners(db: Db, action_id: int,
                    owners: Iterable[OwnerSpec]) -> tuple[OwnerRow, ...]:
     kept = tuple(OwnerRow(member_id=o.member_id, label=o.label, label_key=o.label.upper())
                  for o in owners)
     if kept:
-        session.execute(_INSERT_OWNERS, [
+        db.execute(_INSERT_OWNERS, [
             {"action_id": action_id, "position": i, "member_id": o.member_id, "label": o.label,
              "label_key": o.label_key} for i, o in enumerate(kept)])
     return kept
 
 
-def change_status(session: Session, action: ActionRow, status: Status, *, now: datetime,
+def change_status(db: Db, action: ActionRow, status: Status, *, now: datetime,
                   note: str | None = None, meeting: MeetingRef | None = None) -> ActionRow:
     """Move an action to ``status``. Any deferral is replaced: by ``meeting`` when deferring,
     else cleared; a note, when given, replaces the last one."""
-    session.execute(_SET_STATUS, {"action_id": action.id, "new_status": status.value,
+    db.execute(_SET_STATUS, {"action_id": action.id, "new_status": status.value,
                                   "meeting_id": meeting.id if meeting else None,
                                   "note": note or None, "now": now})
     return replace(action, status=status.value, deferred_label=None, deferred_meeting=meeting,
@@ -134,17 +135,17 @@ def change_status(session: Session, action: ActionRow, status: Status, *, now: d
                    status_note=note or action.status_note)
 
 
-def change_due(session: Session, action: ActionRow, due: date | None, *,
+def change_due(db: Db, action: ActionRow, due: date | None, *,
                now: datetime) -> ActionRow:
-    session.execute(_SET_DUE, {"action_id": action.id, "due": due, "now": now})
+    db.execute(_SET_DUE, {"action_id": action.id, "due": due, "now": now})
     return replace(action, due_on=due)
 
 
-def replace_owners(session: Session, action: ActionRow, owners: Iterable[OwnerSpec], *,
+def replace_owners(db: Db, action: ActionRow, owners: Iterable[OwnerSpec], *,
                    now: datetime) -> ActionRow:
-    session.execute(_DROP_OWNERS, {"action_id": action.id})
-    kept = _insert_owners(session, action.id, owners)
-    session.execute(_TOUCH, {"action_id": action.id, "now": now})
+    db.execute(_DROP_OWNERS, {"action_id": action.id})
+    kept = _insert_owners(db, action.id, owners)
+    db.execute(_TOUCH, {"action_id": action.id, "now": now})
     return replace(action, owners=kept)
 
 
@@ -201,7 +202,7 @@ def _queries(shape: _Shape) -> tuple[Select[Any], Select[tuple[int]]]:
 
 
 def page_of_actions(
-    session: Session,
+    db: Db,
     board_id: int,
     *,
     page: int,
@@ -224,10 +225,10 @@ def page_of_actions(
     params = {"board_id": board_id, "member_id": owner_member_id,
               "label": owner_label.upper() if owner_label is not None else None,
               "due_before": due_before, "offset": offset, "limit": page_size}
-    rows = action_rows(session.execute(page_query, params))
+    rows = action_rows(db.execute(page_query, params))
     if len(rows) < page_size and (rows or page == 1):
         return rows, offset + len(rows)
-    return rows, session.scalar(count_query, params) or 0
+    return rows, db.scalar(count_query, params) or 0
 
 
 def outstanding_statuses() -> list[str]:

@@ -4,12 +4,13 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime
-from typing import Any
+from typing import Any, Protocol
 
 from sqlalchemy import bindparam, func, insert, select
 from sqlalchemy.orm import Session
 
 from storage.models import Event
+from storage.uow import Db
 
 
 @dataclass(frozen=True)
@@ -27,7 +28,7 @@ _APPEND = insert(Event.__table__)
 
 
 def record(
-    session: Session,
+    db: Db,
     *,
     board_id: int,
     kind: str,
@@ -42,27 +43,48 @@ def record(
     A plain INSERT rather than an object for the session to flush: history is only ever
     appended, and every command writes it (the flush machinery cost a fifth of a close).
     """
-    session.execute(_APPEND, {
+    db.execute(_APPEND, {
         "board_id": board_id, "action_id": action_id, "at": at, "kind": kind,
         "actor_member_id": actor.member_id, "actor_label": actor.label,
         "platform": actor.platform, "command": command, "data": data,
     })
 
 
-# /action show reads this every time: built once (building costs more than running it).
-_LATEST_OF_ACTION = (select(Event)
-                     .where(Event.action_id == bindparam("action_id"))
-                     .order_by(Event.at.desc(), Event.id.desc())
+class ShownEvent(Protocol):
+    """What ``/action show`` prints of an event: a row, or an ORM ``Event``."""
+
+    @property
+    def at(self) -> datetime: ...
+    @property
+    def kind(self) -> str: ...
+    @property
+    def actor_label(self) -> str: ...
+    @property
+    def platform(self) -> str: ...
+    @property
+    def data(self) -> dict[str, Any]: ...
+
+
+# /action show reads this every time: built once (building costs more than running it), and
+# as rows (nothing changes them; an entity each cost more than the query).
+_EVENTS = Event.__table__
+_LATEST_OF_ACTION = (select(_EVENTS.c.at, _EVENTS.c.kind, _EVENTS.c.actor_label,
+                            _EVENTS.c.platform, _EVENTS.c.data)
+                     .where(_EVENTS.c.action_id == bindparam("action_id"))
+                     .order_by(_EVENTS.c.at.desc(), _EVENTS.c.id.desc())
                      .limit(bindparam("limit")))
+_COUNT_OF_ACTION = (select(func.count()).select_from(_EVENTS)
+                    .where(_EVENTS.c.action_id == bindparam("action_id")))
 
 
-def events_of_action(session: Session, action_id: int, limit: int = 20) -> tuple[list[Event], int]:
+def events_of_action(db: Db, action_id: int, limit: int = 20) -> tuple[list[ShownEvent], int]:
     """The latest events of one action, oldest first, and how many there are in all
     (counted only when there are more than ``limit``)."""
-    rows = list(session.scalars(_LATEST_OF_ACTION, {"action_id": action_id, "limit": limit}))
+    rows: list[ShownEvent] = list(db.execute(_LATEST_OF_ACTION,
+                                             {"action_id": action_id, "limit": limit}))
     total = len(rows)
     if total == limit:
-        total = session.scalar(select(func.count()).where(Event.action_id == action_id)) or 0
+        total = db.scalar(_COUNT_OF_ACTION, {"action_id": action_id}) or 0
     return rows[::-1], total
 
 

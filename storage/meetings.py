@@ -4,24 +4,36 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import bindparam, select
+from sqlalchemy import ColumnElement, bindparam, select
 from sqlalchemy.orm import Session
 
+from storage.action_rows import MEETINGS, MeetingRef
 from storage.models import Meeting
+from storage.uow import Db
 
 # A board's meetings that are not cancelled. "by next meeting", reminders and the digest ask
 # for the next and last all day: those are built once (building the statement took twice as
-# long as running it).
-_SCHEDULED = select(Meeting).where(Meeting.board_id == bindparam("board_id"),
-                                   Meeting.cancelled.is_(False))
-_NEXT = (_SCHEDULED.where(Meeting.starts_at >= bindparam("now", type_=Meeting.starts_at.type))
-         .order_by(Meeting.starts_at).limit(1))
+# long as running it). On the table's columns, so that a command's "by next meeting" reads a
+# plain row (``_NEXT_REF``) while the scheduler's queries load entities.
+_IS_SCHEDULED = (MEETINGS.c.board_id == bindparam("board_id"), MEETINGS.c.cancelled.is_(False))
+_FROM_NOW: ColumnElement[bool] = MEETINGS.c.starts_at >= bindparam("now",
+                                                                    type_=Meeting.starts_at.type)
+_SCHEDULED = select(Meeting).where(*_IS_SCHEDULED)
+_NEXT = _SCHEDULED.where(_FROM_NOW).order_by(Meeting.starts_at).limit(1)
+_NEXT_REF = (select(MEETINGS.c.id, MEETINGS.c.starts_at).where(*_IS_SCHEDULED, _FROM_NOW)
+             .order_by(MEETINGS.c.starts_at).limit(1))
 _LAST = (_SCHEDULED.where(Meeting.starts_at < bindparam("now", type_=Meeting.starts_at.type))
          .order_by(Meeting.starts_at.desc()).limit(1))
 
 
 def next_meeting(session: Session, board_id: int, now: datetime) -> Meeting | None:
     return session.scalar(_NEXT, {"board_id": board_id, "now": now})
+
+
+def next_meeting_ref(db: Db, board_id: int, now: datetime) -> MeetingRef | None:
+    """The next meeting's id and time: what "by next meeting" needs, without an entity."""
+    row = db.execute(_NEXT_REF, {"board_id": board_id, "now": now}).first()
+    return MeetingRef(id=row.id, starts_at=row.starts_at) if row is not None else None
 
 
 def last_meeting(session: Session, board_id: int, now: datetime) -> Meeting | None:

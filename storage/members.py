@@ -7,38 +7,43 @@ from datetime import datetime
 from sqlalchemy import bindparam, select
 from sqlalchemy.orm import Session
 
+from storage.board_rows import MEMBER_COLUMNS, MEMBERS, MemberRow, member_row
 from storage.models import MANAGER_ROLES, Member, MemberIdentity, Role
+from storage.uow import Db
 
+_IDENTITIES = MemberIdentity.__table__
 # Asked on every command (who is typing) and for every owner named: built once, since
-# building a statement costs more than running it.
-_BY_INITIALS = select(Member).where(Member.board_id == bindparam("board_id"),
-                                    Member.initials_key == bindparam("initials"))
-_ACTIVE_BY_INITIALS = _BY_INITIALS.where(Member.active.is_(True))
+# building a statement costs more than running it. Rows, not entities (storage.board_rows).
+_BY_INITIALS = select(*MEMBER_COLUMNS).where(MEMBERS.c.board_id == bindparam("board_id"),
+                                             MEMBERS.c.initials_key == bindparam("initials"))
+_ACTIVE_BY_INITIALS = _BY_INITIALS.where(MEMBERS.c.active.is_(True))
 _BY_IDENTITY = (
-    select(Member)
-    .join(MemberIdentity, MemberIdentity.member_id == Member.id)
+    select(*MEMBER_COLUMNS)
+    .join_from(MEMBERS, _IDENTITIES, _IDENTITIES.c.member_id == MEMBERS.c.id)
     .where(
-        Member.board_id == bindparam("board_id"),
-        Member.active.is_(True),
-        MemberIdentity.platform == bindparam("platform"),
-        MemberIdentity.workspace == bindparam("workspace"),
-        MemberIdentity.user_id == bindparam("user_id"),
+        MEMBERS.c.board_id == bindparam("board_id"),
+        MEMBERS.c.active.is_(True),
+        _IDENTITIES.c.platform == bindparam("platform"),
+        _IDENTITIES.c.workspace == bindparam("workspace"),
+        _IDENTITIES.c.user_id == bindparam("user_id"),
     )
 )
 
 
 def member_by_initials(
-    session: Session, board_id: int, initials: str, *, include_removed: bool = False
-) -> Member | None:
+    db: Db, board_id: int, initials: str, *, include_removed: bool = False
+) -> MemberRow | None:
     query = _BY_INITIALS if include_removed else _ACTIVE_BY_INITIALS
-    return session.scalar(query, {"board_id": board_id, "initials": initials.upper()})
+    row = db.execute(query, {"board_id": board_id, "initials": initials.upper()}).first()
+    return member_row(row) if row is not None else None
 
 
 def member_by_identity(
-    session: Session, board_id: int, platform: str, workspace: str, user_id: str
-) -> Member | None:
-    return session.scalar(_BY_IDENTITY, {"board_id": board_id, "platform": platform,
-                                         "workspace": workspace, "user_id": user_id})
+    db: Db, board_id: int, platform: str, workspace: str, user_id: str
+) -> MemberRow | None:
+    row = db.execute(_BY_IDENTITY, {"board_id": board_id, "platform": platform,
+                                    "workspace": workspace, "user_id": user_id}).first()
+    return member_row(row) if row is not None else None
 
 
 def active_members(session: Session, board_id: int) -> list[Member]:

@@ -39,7 +39,7 @@ def export_log(cmd: ExportLog, scope: Scope) -> Reply:
     from handlers.minutes import export  # python-docx loads only when someone exports
 
     require_member(scope, "export the log")
-    log = export.printed_log(scope.session, scope.board)
+    log = export.printed_log(scope.session, scope.board_entity())
     content = {"docx": export.to_docx, "md": lambda lg: export.to_markdown(lg).encode(),
                "csv": lambda lg: export.to_csv(lg).encode()}[cmd.fmt](log)
     name = f"{scope.board.name} action log {format_date(scope.today)}.{cmd.fmt}"
@@ -73,8 +73,8 @@ def import_file(request: ImportRequest, scope: Scope) -> Reply:
 
     require_manager(scope, "import a log")
     rows = read_log(request.data, request.filename)
-    outcome = import_into(scope.session, scope.board, rows, actor=scope.actor, now=scope.now,
-                          source=request.filename, apply=request.apply)
+    outcome = import_into(scope.session, scope.board_entity(), rows, actor=scope.actor,
+                          now=scope.now, source=request.filename, apply=request.apply)
     reply = describe_import(outcome, request.filename)
     return replace(reply, public=request.apply and bool(outcome.plan.new))
 

@@ -110,7 +110,7 @@ def test_a_failure_inside_a_unit_of_work_rolls_back_the_action_and_its_event(
 
     with pytest.raises(RuntimeError, match="forced"), uow.transaction() as session:
         board = session.get_one(Board, board_id)
-        number = allocate_action_number(session, board)
+        number = allocate_action_number(session, board.id)
         action = create_action(
             session, board_id=board_id, number=number, text="never kept",
             status=Status.OPEN,

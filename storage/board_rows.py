@@ -34,13 +34,6 @@ class BoardRow:
     last_action_number: int
     settings: dict[str, Any]
 
-    @classmethod
-    def of(cls, board: Board) -> BoardRow:
-        """The row of an entity the ORM already holds (board set-up, the scheduler)."""
-        return cls(id=board.id, name=board.name, timezone=board.timezone,
-                   last_action_number=board.last_action_number,
-                   settings=dict(board.settings or {}))
-
 
 @dataclass(frozen=True, slots=True)
 class MemberRow:
@@ -51,12 +44,6 @@ class MemberRow:
     initials_key: str
     role: str
     active: bool
-
-    @classmethod
-    def of(cls, member: Member) -> MemberRow:
-        return cls(id=member.id, board_id=member.board_id, name=member.name,
-                   initials=member.initials, initials_key=member.initials_key,
-                   role=member.role, active=member.active)
 
 
 def board_row(row: Row[Any] | tuple[Any, ...], start: int = 0) -> BoardRow:

@@ -99,7 +99,7 @@ def add(cmd: MemberAdd, scope: Scope) -> Reply:
         verb = "Added"
         scope.record("member.added", initials=member.initials, name=member.name, role=member.role)
     else:
-        member = _entity(scope, found)
+        member = scope.session.get_one(Member, found.id)
         before = {"name": member.name, "role": member.role, "active": member.active}
         if cmd.role is not None and cmd.role != member.role:
             if cmd.role not in MANAGER_ROLES:
@@ -116,13 +116,6 @@ def add(cmd: MemberAdd, scope: Scope) -> Reply:
         store.link_identity(scope.session, member, inv.platform, inv.workspace,
                             cmd.mention.user_id)
     return Reply(title=f"{verb} {describe(member)}", tone=Tone.SUCCESS)
-
-
-def _entity(scope: Scope, member: MemberRow) -> Member:
-    """The member as an ORM entity, for the commands that change one."""
-    entity = scope.session.get(Member, member.id)
-    assert entity is not None, "a member found in this transaction went away inside it"
-    return entity
 
 
 def _guard_last_manager(scope: Scope, member: Member | MemberRow, *, losing: str) -> None:
@@ -143,7 +136,7 @@ def remove(cmd: MemberRemove, scope: Scope) -> Reply:
     if found is None:
         raise _not_a_member(scope, cmd.who)
     _guard_last_manager(scope, found, losing="their place")
-    member = _entity(scope, found)
+    member = scope.session.get_one(Member, found.id)
     member.active = False
     scope.record("member.removed", initials=member.initials, name=member.name)
     return Reply(

@@ -38,9 +38,7 @@ class Scope:
 
     def board_entity(self) -> Board:
         """The board as an ORM entity, for the commands that change it."""
-        board = self.session.get(Board, self.board.id)
-        assert board is not None, "the command's board went away inside its transaction"
-        return board
+        return self.session.get_one(Board, self.board.id)
 
     @property
     def today(self) -> date:

@@ -128,8 +128,8 @@ def change_status(db: Db, action: ActionRow, status: Status, *, now: datetime,
     """Move an action to ``status``. Any deferral is replaced: by ``meeting`` when deferring,
     else cleared; a note, when given, replaces the last one."""
     db.execute(_SET_STATUS, {"action_id": action.id, "new_status": status.value,
-                                  "meeting_id": meeting.id if meeting else None,
-                                  "note": note or None, "now": now})
+                             "meeting_id": meeting.id if meeting else None,
+                             "note": note or None, "now": now})
     return replace(action, status=status.value, deferred_label=None, deferred_meeting=meeting,
                    deferred_meeting_id=meeting.id if meeting else None,
                    status_note=note or action.status_note)

@@ -12,12 +12,18 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import Row
+from sqlalchemy import Row, and_, bindparam
 
-from storage.models import Board, Member
+from storage.models import Board, Member, MemberIdentity
 
 BOARDS = Board.__table__
 MEMBERS = Member.__table__
+IDENTITIES = MemberIdentity.__table__
+# The member whose linked chat account is (platform, workspace, user_id): "who is typing".
+IS_ACCOUNT = and_(IDENTITIES.c.member_id == MEMBERS.c.id,
+                  IDENTITIES.c.platform == bindparam("platform"),
+                  IDENTITIES.c.workspace == bindparam("workspace"),
+                  IDENTITIES.c.user_id == bindparam("user_id"))
 BOARD_COLUMNS = (BOARDS.c.id, BOARDS.c.name, BOARDS.c.timezone, BOARDS.c.last_action_number,
                  BOARDS.c.settings)
 MEMBER_COLUMNS = (MEMBERS.c.id, MEMBERS.c.board_id, MEMBERS.c.name, MEMBERS.c.initials,

@@ -10,6 +10,8 @@ from sqlalchemy.orm import Session
 from storage.board_rows import (
     BOARD_COLUMNS,
     BOARDS,
+    IDENTITIES,
+    IS_ACCOUNT,
     MEMBER_COLUMNS,
     MEMBERS,
     BoardRow,
@@ -17,11 +19,10 @@ from storage.board_rows import (
     board_row,
     member_row,
 )
-from storage.models import Board, ChannelBinding, MemberIdentity
+from storage.models import Board, ChannelBinding
 from storage.uow import Db
 
 _CHANNELS = ChannelBinding.__table__
-_IDENTITIES = MemberIdentity.__table__
 _OF_CHANNEL = (
     _CHANNELS.c.platform == bindparam("platform"),
     _CHANNELS.c.workspace == bindparam("workspace"),
@@ -35,18 +36,10 @@ _BOARD_OF_CHANNEL = (select(*BOARD_COLUMNS)
 _BOARD_BY_ID = select(*BOARD_COLUMNS).where(BOARDS.c.id == bindparam("board_id"))
 # The channel's board and, if the person typing is one of its active members, that member:
 # every command typed in a channel asks both, so one statement answers them.
-_ACCOUNT = join(MEMBERS, _IDENTITIES, and_(
-    _IDENTITIES.c.member_id == MEMBERS.c.id,
-    _IDENTITIES.c.platform == bindparam("platform"),
-    _IDENTITIES.c.workspace == bindparam("workspace"),
-    _IDENTITIES.c.user_id == bindparam("user_id"),
-))
 _BOARD_AND_MEMBER = (
-    select(*BOARD_COLUMNS, *MEMBER_COLUMNS)
-    .select_from(BOARDS.join(_CHANNELS, _CHANNELS.c.board_id == BOARDS.c.id)
-                 .outerjoin(_ACCOUNT, and_(MEMBERS.c.board_id == BOARDS.c.id,
-                                           MEMBERS.c.active.is_(True))))
-    .where(*_OF_CHANNEL)
+    _BOARD_OF_CHANNEL.add_columns(*MEMBER_COLUMNS)
+    .outerjoin(join(MEMBERS, IDENTITIES, IS_ACCOUNT),
+               and_(MEMBERS.c.board_id == BOARDS.c.id, MEMBERS.c.active.is_(True)))
     .limit(1)
 )
 

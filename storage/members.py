@@ -7,11 +7,17 @@ from datetime import datetime
 from sqlalchemy import bindparam, select
 from sqlalchemy.orm import Session
 
-from storage.board_rows import MEMBER_COLUMNS, MEMBERS, MemberRow, member_row
+from storage.board_rows import (
+    IDENTITIES,
+    IS_ACCOUNT,
+    MEMBER_COLUMNS,
+    MEMBERS,
+    MemberRow,
+    member_row,
+)
 from storage.models import MANAGER_ROLES, Member, MemberIdentity, Role
 from storage.uow import Db
 
-_IDENTITIES = MemberIdentity.__table__
 # Asked on every command (who is typing) and for every owner named: built once, since
 # building a statement costs more than running it. Rows, not entities (storage.board_rows).
 _BY_INITIALS = select(*MEMBER_COLUMNS).where(MEMBERS.c.board_id == bindparam("board_id"),
@@ -19,14 +25,8 @@ _BY_INITIALS = select(*MEMBER_COLUMNS).where(MEMBERS.c.board_id == bindparam("bo
 _ACTIVE_BY_INITIALS = _BY_INITIALS.where(MEMBERS.c.active.is_(True))
 _BY_IDENTITY = (
     select(*MEMBER_COLUMNS)
-    .join_from(MEMBERS, _IDENTITIES, _IDENTITIES.c.member_id == MEMBERS.c.id)
-    .where(
-        MEMBERS.c.board_id == bindparam("board_id"),
-        MEMBERS.c.active.is_(True),
-        _IDENTITIES.c.platform == bindparam("platform"),
-        _IDENTITIES.c.workspace == bindparam("workspace"),
-        _IDENTITIES.c.user_id == bindparam("user_id"),
-    )
+    .join_from(MEMBERS, IDENTITIES, IS_ACCOUNT)
+    .where(MEMBERS.c.board_id == bindparam("board_id"), MEMBERS.c.active.is_(True))
 )
 
 

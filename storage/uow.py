@@ -32,9 +32,7 @@ class CommandTransaction:
     def db(self) -> Connection:
         """The connection, with the session's pending changes written first: a statement
         sees what the command changed through the ORM, as the session's autoflush would."""
-        if self._session is not None and (self._session.new or self._session.dirty
-                                          or self._session.deleted):
-            self._session.flush()
+        self.flush()
         return self._connection
 
     @property
@@ -45,7 +43,7 @@ class CommandTransaction:
         return self._session
 
     def flush(self) -> None:
-        """Write the session's pending changes: before the transaction commits."""
+        """Write the session's pending changes, if any (a clean session's flush does nothing)."""
         if self._session is not None:
             self._session.flush()
 

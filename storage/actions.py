@@ -14,17 +14,20 @@ from functools import lru_cache
 from typing import Any
 
 from sqlalchemy import (
+    Integer,
     Select,
     bindparam,
     delete,
     func,
     insert,
-    literal_column,
     or_,
     select,
     update,
 )
+from sqlalchemy.ext.compiler import compiles
 from sqlalchemy.orm import Session
+from sqlalchemy.sql.compiler import SQLCompiler
+from sqlalchemy.sql.functions import FunctionElement
 
 from storage.action_rows import (
     ACTIONS,
@@ -153,6 +156,29 @@ def replace_owners(db: Db, action: ActionRow, owners: Iterable[OwnerSpec], *,
 _FEW = {*(s.value for s in OUTSTANDING), Status.DECISION.value}
 
 
+class _sorted_not_walked(FunctionElement[int]):  # noqa: N801 - SQL functions are lower case
+    """A column as a sort key SQLite cannot read from an index (``number + 0``), so that it
+    sorts the few matching rows instead of walking the log in index order.
+
+    Only SQLite gets the ``+ 0``. PostgreSQL chooses well without it, and with it never
+    settles on a generic plan for the prepared statement: it planned the list query afresh on
+    every run (0.3 to 0.45 ms, more than running it).
+    """
+
+    type = Integer()
+    inherit_cache = True
+
+
+@compiles(_sorted_not_walked)
+def _plain(element: _sorted_not_walked, compiler: SQLCompiler, **kw: Any) -> str:
+    return compiler.process(element.clauses, **kw)
+
+
+@compiles(_sorted_not_walked, "sqlite")
+def _plus_zero(element: _sorted_not_walked, compiler: SQLCompiler, **kw: Any) -> str:
+    return f"{compiler.process(element.clauses, **kw)} + 0"
+
+
 @dataclass(frozen=True)
 class _Shape:
     """Which filters a page query has; their values travel as bound parameters."""
@@ -191,7 +217,7 @@ def _queries(shape: _Shape) -> tuple[Select[Any], Select[tuple[int]]]:
     # by an expression steers it to the (board, status, number) index and a small sort
     # instead (0.05 ms). Closed actions are most of a log: walking suits them.
     if shape.statuses is not None and set(shape.statuses) <= _FEW:
-        page_order = ((ACTIONS.c.number + literal_column("0")).desc(), ACTIONS.c.copy.desc())
+        page_order = (_sorted_not_walked(ACTIONS.c.number).desc(), ACTIONS.c.copy.desc())
     else:
         page_order = newest_first
     page_ids = (matching.order_by(*page_order)

@@ -72,7 +72,7 @@ def postgres_engine(postgres_url: str) -> Iterator[Engine]:
     engine.dispose()
 
 
-def _truncate(engine: Engine) -> None:
+def empty_tables(engine: Engine) -> None:
     tables = ", ".join(f'"{t.name}"' for t in Base.metadata.sorted_tables)
     with engine.begin() as conn:
         conn.execute(text(f"TRUNCATE {tables} RESTART IDENTITY CASCADE"))
@@ -94,7 +94,7 @@ def engine(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[Engine]:
     """A migrated, empty database of each kind."""
     if request.param == "postgres":
         pg: Engine = request.getfixturevalue("postgres_engine")
-        _truncate(pg)
+        empty_tables(pg)
         yield pg
         return
     path = tmp_path / "actionbot.db"

@@ -84,6 +84,8 @@ ROUTES: dict[type, Callable[[Any, Scope], Reply]] = {
     ExportLog: chat.export_log,
     ImportLog: chat.import_how,
 }
+# Commands that change nothing: they run without a transaction (``CommandTransaction``).
+READS_ONLY: frozenset[type] = frozenset({Help, Show, ListActions, MemberList, MeetingList})
 DEFAULT_TIMEZONE = "Europe/London"
 
 
@@ -147,9 +149,11 @@ def _guarded(
     now = now or datetime.now(UTC)
     try:
         with uow.command() as tx:
-            board, member = _where_and_who(tx.db, inv)
-            return _run(make(tx.db, board, now), command_text, tx, board, member, inv, now,
-                        route)
+            board, member = _where_and_who(tx.reads, inv)
+            command = make(tx.reads, board, now)
+            if type(command) in READS_ONLY:
+                tx.reads_only()
+            return _run(command, command_text, tx, board, member, inv, now, route)
     except UserError as err:
         return error_reply(err.message, err.example, err.buttons)
     except IntegrityError:

@@ -14,6 +14,7 @@ from typing import Any
 
 import pytest
 from sqlalchemy import Engine, event, insert, text
+from sqlalchemy.pool import NullPool
 
 from storage.actions import outstanding_statuses, page_of_actions
 from storage.boards import create_board
@@ -87,9 +88,11 @@ def test_sqlite_sorts_the_few_open_actions_rather_than_walking_the_log(
 
 
 def test_postgres_settles_on_one_plan_for_the_open_actions_page(
-        empty_postgres: Engine) -> None:
+        empty_postgres: Engine, postgres_url: str) -> None:
     ids = _logs(empty_postgres)
-    with empty_postgres.connect() as conn:
+    # A connection of its own: a pooled one may hold other tests' prepared statements.
+    fresh = make_engine(postgres_url, poolclass=NullPool)
+    with fresh.connect() as conn:
         # psycopg prepares a statement on its fifth run; PostgreSQL then plans it afresh
         # for five more runs before it weighs those plans against a generic one.
         for run in range(20):
@@ -97,6 +100,7 @@ def test_postgres_settles_on_one_plan_for_the_open_actions_page(
         plans = conn.execute(text(
             "SELECT generic_plans, custom_plans FROM pg_prepared_statements "
             "WHERE statement LIKE '%FROM actions%ORDER BY%LIMIT%'")).all()
+    fresh.dispose()
     assert len(plans) == 1, plans
     generic, custom = plans[0]
     assert generic >= 5, f"planned afresh on every run: {custom} custom plans, {generic} generic"

@@ -12,7 +12,7 @@ from sqlalchemy import Engine, text
 from handlers.replies import Tone
 from storage.db import make_engine
 from storage.uow import UnitOfWork
-from tests.conftest import Chat
+from tests.conftest import Chat, empty_tables
 
 IDLE = 0.2
 
@@ -20,6 +20,7 @@ IDLE = 0.2
 @pytest.fixture
 def one_connection(postgres_url: str, postgres_engine: Engine) -> Iterator[Engine]:
     """A pool of exactly one connection, so the next command must reuse the one we kill."""
+    empty_tables(postgres_engine)
     engine = make_engine(postgres_url, pool_size=1, max_overflow=0, idle_before_ping=IDLE)
     yield engine
     engine.dispose()

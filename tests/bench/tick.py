@@ -16,7 +16,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
 
-from sqlalchemy import Engine, event
+from sqlalchemy import Engine
 
 from bot.notify import Delivery
 from bot.scheduler import tick
@@ -27,6 +27,7 @@ from handlers.reminders import Outgoing
 from storage.models import Send
 from storage.uow import UnitOfWork
 from tests.bench.data import OVERDUE_DAYS, TIMEZONE
+from tests.listening import listening
 
 PRIME_DAYS = OVERDUE_DAYS + 2
 
@@ -55,11 +56,8 @@ class StatementCounter:
     @contextmanager
     def counting(self) -> Iterator[StatementCounter]:
         self.count = 0
-        event.listen(self.engine, "before_cursor_execute", self._seen)
-        try:
+        with listening(self.engine, "before_cursor_execute", self._seen):
             yield self
-        finally:
-            event.remove(self.engine, "before_cursor_execute", self._seen)
 
 
 def prime(uow: UnitOfWork, morning: datetime, days: int = PRIME_DAYS) -> int:

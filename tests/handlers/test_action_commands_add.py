@@ -5,12 +5,13 @@ from __future__ import annotations
 from datetime import UTC, datetime
 
 import pytest
-from sqlalchemy import event, select
+from sqlalchemy import select
 
 from handlers.replies import Tone
 from storage.models import Action, ActionOwner, Member
 from tests.conftest import Chat
 from tests.handlers.reading_back import fields, shown
+from tests.listening import listening
 
 
 # ---- add ---------------------------------------------------------------------------------
@@ -179,16 +180,12 @@ def test_giving_yourself_an_action_links_you_without_looking_you_up_again(
         if statement.lstrip().upper().startswith("SELECT") and "FROM members" in statement:
             selects.append(statement)
 
-    engine = board.uow.engine
-    event.listen(engine, "before_cursor_execute", seen)
-    try:
+    with listening(board.uow.engine, "before_cursor_execute", seen):
         assert board("/action add KY to book the venue", as_="KY").title == "Action 1 added"
         own = len(selects)
         selects.clear()
         assert board("/action add MH to book the venue", as_="KY").title == "Action 2 added"
         other = len(selects)
-    finally:
-        event.remove(engine, "before_cursor_execute", seen)
     assert other == own + 1
     with board.uow.transaction() as session:
         linked = session.execute(

@@ -7,13 +7,14 @@ from contextlib import contextmanager
 from typing import Any
 
 import pytest
-from sqlalchemy import event, func, select
+from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from storage.boards import create_board
 from storage.models import Board
 from storage.uow import UnitOfWork
 from tests.conftest import NOW, Chat
+from tests.listening import listening
 
 
 def _boards(uow: UnitOfWork) -> list[str]:
@@ -77,11 +78,8 @@ def _sessions_begun() -> Iterator[list[Any]]:
     def count(session: Session, _transaction: Any, _connection: Any) -> None:
         begun.append(session)
 
-    event.listen(Session, "after_begin", count)
-    try:
+    with listening(Session, "after_begin", count):
         yield begun
-    finally:
-        event.remove(Session, "after_begin", count)
 
 
 def test_the_everyday_commands_never_build_an_orm_session(board: Chat) -> None:

@@ -13,7 +13,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from sqlalchemy import Engine, event, insert, text
+from sqlalchemy import Engine, insert, text
 from sqlalchemy.pool import NullPool
 
 from storage.actions import outstanding_statuses, page_of_actions
@@ -22,6 +22,7 @@ from storage.db import make_engine
 from storage.models import Action, Status
 from storage.uow import UnitOfWork
 from tests.conftest import NOW, empty_tables
+from tests.listening import listening
 
 BOARDS = 20
 PER_BOARD = 100
@@ -72,10 +73,9 @@ def test_sqlite_sorts_the_few_open_actions_rather_than_walking_the_log(
     def grab(_conn: Any, _cursor: Any, statement: str, parameters: Any, *_: Any) -> None:
         seen.append((statement, parameters))
 
-    event.listen(sqlite_engine, "before_cursor_execute", grab)
-    with sqlite_engine.connect() as conn:
+    with listening(sqlite_engine, "before_cursor_execute", grab), \
+            sqlite_engine.connect() as conn:
         assert _open_page(conn, board_id) == list(range(PER_BOARD, 0, -20))
-    event.remove(sqlite_engine, "before_cursor_execute", grab)
     statement, parameters = next(s for s in seen if s[0].lstrip().startswith("SELECT"))
     raw = sqlite_engine.raw_connection()
     try:

@@ -9,12 +9,13 @@ from datetime import date
 from typing import Any
 
 import pytest
-from sqlalchemy import Engine, event
+from sqlalchemy import Engine
 
 from handlers.commands import parse
 from handlers.dispatch import READS_ONLY, split_line
 from handlers.replies import Tone
 from tests.conftest import Chat
+from tests.listening import listening
 
 READING = ["/action list", "/action list all", "/action show 1", "/board member list",
            "/board meeting list", "/action help"]
@@ -39,11 +40,8 @@ def _statements(engine: Engine) -> Iterator[list[tuple[str, bool]]]:
     def after(_conn: Any, cursor: Any, statement: str, *_: Any) -> None:
         seen.append((statement.split(None, 1)[0].upper(), _in_transaction(cursor.connection)))
 
-    event.listen(engine, "after_cursor_execute", after)
-    try:
+    with listening(engine, "after_cursor_execute", after):
         yield seen
-    finally:
-        event.remove(engine, "after_cursor_execute", after)
 
 
 def _engine(chat: Chat) -> Engine:

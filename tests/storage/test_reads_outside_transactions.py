@@ -44,14 +44,10 @@ def _statements(engine: Engine) -> Iterator[list[tuple[str, bool]]]:
         yield seen
 
 
-def _engine(chat: Chat) -> Engine:
-    return chat.uow.engine
-
-
 def test_commands_that_only_read_change_nothing_and_on_postgres_take_no_transaction(
         board: Chat) -> None:
     board("/action add KY to write to DfE", as_="RE")
-    engine = _engine(board)
+    engine = board.uow.engine
     for line in READING:
         with _statements(engine) as seen:
             reply = board(line, as_="KY")
@@ -65,7 +61,7 @@ def test_commands_that_only_read_change_nothing_and_on_postgres_take_no_transact
 
 def test_every_change_is_made_inside_one_transaction(board: Chat) -> None:
     board("/action add KY to write to DfE", as_="RE")
-    engine = _engine(board)
+    engine = board.uow.engine
     for line in WRITING:
         with _statements(engine) as seen:
             reply = board(line, as_="RE")
@@ -81,7 +77,7 @@ def test_every_command_that_runs_without_a_transaction_is_tried_above() -> None:
 
 @pytest.mark.parametrize("line", ["/action list", "/action show 99", "/action close 99"])
 def test_no_connection_goes_back_to_the_pool_in_autocommit(board: Chat, line: str) -> None:
-    engine = _engine(board)
+    engine = board.uow.engine
     board(line, as_="KY")  # the last two fail: no action 99
     pooled = [engine.raw_connection() for _ in range(engine.pool.checkedin())]
     try:

@@ -107,7 +107,7 @@ def handle(
     if root not in ("action", "board"):
         return error_reply(f"Commands start with /action or /board, not “{root[:30]}”.",
                            "/action help")
-    return _guarded(lambda _db, board, when: parse(
+    return _guarded(lambda board, when: parse(
         root, text, today=today_in(board.timezone if board else DEFAULT_TIMEZONE, when)),
         f"/{root} {text}", invocation, uow, now)
 
@@ -139,7 +139,7 @@ def run_in_scope(
 
 
 def _guarded(
-    make: Callable[[Connection, BoardRow | None, datetime], Any],
+    make: Callable[[BoardRow | None, datetime], Any],
     command_text: str,
     inv: Invocation,
     uow: UnitOfWork,
@@ -150,7 +150,7 @@ def _guarded(
     try:
         with uow.command() as tx:
             board, member = _where_and_who(tx.reads, inv)
-            command = make(tx.reads, board, now)
+            command = make(board, now)
             if type(command) in READS_ONLY:
                 tx.reads_only()
             return _run(command, command_text, tx, board, member, inv, now, route)

@@ -4,7 +4,7 @@ Every command reads its board and its author before anything else, and most neve
 either. Loading them as ORM entities cost more than the statement itself (identity map,
 instrumented attributes), so commands read these rows with Core, as they read ``ActionRow``s
 (``storage.action_rows``). The few commands that change a board or a member (settings,
-``/board member``) load the entity by id (``Scope.board_entity``, ``Scope.session.get``).
+``/board member``) load the entity by id (``Scope.board_entity``, ``Session.get_one``).
 """
 
 from __future__ import annotations

@@ -47,9 +47,12 @@ def run(args: argparse.Namespace, open_database: OpenDatabase) -> int:
                      EXIT_UNAVAILABLE)
 
 
-def _read(path: str) -> bytes:
+def _read(path: str, limit: int) -> bytes:
+    """The file's bytes, but never more than ``limit`` + 1 of them (so the caller's size check
+    sees it is too large): a file named by mistake may be a disk image or ``/dev/zero``."""
     try:
-        return Path(path).read_bytes()
+        with Path(path).open("rb") as file:
+            return file.read(limit + 1)
     except OSError as err:
         raise UserError(f"cannot read {path}: {err.strerror or err}. Nothing was written.") \
             from err
@@ -60,12 +63,13 @@ def _database(args: argparse.Namespace, open_database: OpenDatabase) -> UnitOfWo
 
 
 def _import(args: argparse.Namespace, open_database: OpenDatabase) -> int:
+    from handlers.minutes.file_limits import MAX_FILE_BYTES
     from handlers.minutes.importer import apply_import, describe_import, preview_import, read_log
     from handlers.minutes.log_table import UnreadableLog
 
     name = Path(args.file).name
     try:
-        rows = read_log(_read(args.file), name)
+        rows = read_log(_read(args.file, MAX_FILE_BYTES), name)
     except UnreadableLog as err:
         return _fail(f"{err.message} Nothing was imported.")
     uow = _database(args, open_database)
@@ -99,12 +103,13 @@ def _extract(args: argparse.Namespace, open_database: OpenDatabase) -> int:
         mark_unknown,
         notes_text,
     )
+    from handlers.minutes.file_limits import MAX_FILE_BYTES
     from storage.boards import board_by_name
     from storage.meetings import next_meeting
     from storage.members import active_members
 
     name = Path(args.file).name
-    text = notes_text(_read(args.file), name)
+    text = notes_text(_read(args.file, MAX_FILE_BYTES), name)
     now = datetime.now(UTC)
     if args.board is None:
         proposals = extract_actions(text, today_in("Europe/London", now))

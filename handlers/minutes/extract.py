@@ -19,6 +19,7 @@ from docx.text.paragraph import Paragraph
 
 from handlers.dates import NextMeeting, format_date, parse_due
 from handlers.errors import UserError
+from handlers.minutes.file_limits import check_text
 from handlers.minutes.read_docx import ZIP_MAGIC, open_docx
 from handlers.minutes.read_text import decode_text
 from handlers.owners import convention_owners
@@ -89,6 +90,7 @@ def mark_unknown(proposals: Iterable[Proposal], member_initials: set[str]) -> li
 def notes_text(data: bytes, filename: str) -> str:
     """The text of meeting notes: a Word file's paragraphs (tables included) or plain text."""
     if PurePath(filename).suffix.lower() != ".docx" and not data.startswith(ZIP_MAGIC):
+        check_text(data, PurePath(filename).name)
         return decode_text(data)
     document = open_docx(data, PurePath(filename).name)
     return "\n".join(Paragraph(p, document).text for p in document.element.body.iter(qn("w:p")))

@@ -16,6 +16,7 @@ from pathlib import PurePath
 from sqlalchemy.orm import Session
 
 from handlers.dates import to_utc, today_in
+from handlers.minutes.file_limits import check_rows, check_text
 from handlers.minutes.log_table import LogRow, UnreadableLog
 from handlers.minutes.mapping import (
     BoardFacts,
@@ -42,7 +43,8 @@ DEFAULT_TIMEZONE = "Europe/London"
 def read_log(data: bytes, filename: str) -> list[LogRow]:
     """The rows of the action log in a Word file, a CSV file or pasted text.
 
-    Raises ``UnreadableLog`` with a message fit to show the person who sent the file.
+    Raises ``UnreadableLog`` with a message fit to show the person who sent the file, and
+    ``FileTooLarge`` (one) for a file over the limits of ``file_limits``.
     """
     name = PurePath(filename).name
     suffix = PurePath(filename).suffix.lower()
@@ -52,11 +54,13 @@ def read_log(data: bytes, filename: str) -> list[LogRow]:
         raise UnreadableLog(f"{name} is an old-style Word file: open it in Word and save it "
                             "as .docx, then import that.")
     if suffix == ".docx" or data.startswith(ZIP_MAGIC):
-        return read_docx(data, name)
-    text = decode_text(data)
-    if suffix in (".csv", ".tsv"):
-        return read_csv(text, name)
-    return read_text(text, name)
+        rows = read_docx(data, name)
+    else:
+        check_text(data, name)
+        text = decode_text(data)
+        rows = read_csv(text, name) if suffix in (".csv", ".tsv") else read_text(text, name)
+    check_rows(rows, name)
+    return rows
 
 
 @dataclass(frozen=True)

@@ -17,6 +17,7 @@ from docx.opc.exceptions import OpcError
 from docx.table import Table, _Cell
 from lxml.etree import XMLSyntaxError
 
+from handlers.minutes.file_limits import unpacked_docx
 from handlers.minutes.log_table import (
     HEADER_HINT,
     LogRow,
@@ -57,8 +58,10 @@ def read_docx(data: bytes, source: str) -> list[LogRow]:
 
 
 def open_docx(data: bytes, source: str) -> DocumentObject:
+    """The document, opened only once ``file_limits`` has unpacked it under its limits."""
+    package = unpacked_docx(data, source)
     try:
-        return Document(BytesIO(data))
+        return Document(BytesIO(package))
     except (OpcError, zipfile.BadZipFile, KeyError, ValueError, XMLSyntaxError) as err:
         raise UnreadableLog(
             f"{source} is not a Word document I can read ({_reason(err)}). "

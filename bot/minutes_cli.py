@@ -176,22 +176,21 @@ def _export(args: argparse.Namespace, open_database: OpenDatabase) -> int:
 
 
 def _restore(args: argparse.Namespace, open_database: OpenDatabase) -> int:
+    from handlers.backups import MAX_BACKUP_BYTES, BackupRefused, read_backup
     from storage.dump import RestoreRefused, restore
 
     try:
-        data = json.loads(_read(args.file))
-    except (UnicodeDecodeError, json.JSONDecodeError) as err:
-        raise UserError(f"{args.file} is not a JSON backup ({err}). Nothing was written.") \
-            from err
+        backup = read_backup(_read(args.file, MAX_BACKUP_BYTES), Path(args.file).name)
+    except BackupRefused as err:
+        return _fail(f"{err.message} Nothing was written.")
     uow = _database(args, open_database)
     if uow is None:
         return EXIT_UNAVAILABLE
     try:
         with uow.transaction() as session:
-            counts = restore(session, data)
+            counts = restore(session, backup.tables)
     except RestoreRefused as err:
         return _fail(f"{err} Nothing was written.")
-    boards = ", ".join(b["name"] for b in data["tables"].get("boards", []))
-    print(f"Restored {boards}: {counts.get('actions', 0)} actions, "
+    print(f"Restored {', '.join(backup.board_names)}: {counts.get('actions', 0)} actions, "
           f"{counts.get('meetings', 0)} meetings, {counts.get('events', 0)} history events.")
     return 0

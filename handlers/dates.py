@@ -11,7 +11,7 @@ import re
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
 from functools import lru_cache
-from zoneinfo import ZoneInfo
+from zoneinfo import ZoneInfo, available_timezones
 
 from dateparser.date import DateDataParser
 
@@ -240,12 +240,16 @@ def local_date(at: datetime, tz: str) -> date:
     return at.astimezone(ZoneInfo(tz)).date()
 
 
+@lru_cache(maxsize=1)
+def _known_zones() -> frozenset[str]:
+    """zoneinfo's IANA names without its posix/ and right/ copies of them (right/ clocks
+    count leap seconds and run 27 seconds apart from everyone's)."""
+    return frozenset(z for z in available_timezones() if not z.startswith(("posix/", "right/")))
+
+
 def is_timezone(name: str) -> bool:
-    try:
-        ZoneInfo(name)
-    except (KeyError, ValueError):
-        return False
-    return "/" in name or name == "UTC"
+    """An IANA region name (``Europe/London``) or UTC: what a board's times may be kept in."""
+    return name in _known_zones() and ("/" in name or name == "UTC")
 
 
 def parse_meeting_ref(text: str, today: date) -> NextMeeting | tuple[date, str]:

@@ -31,6 +31,10 @@ POLICY_KEYS = {
     "escalate": "from which chase the chair is told as well, e.g. 4 or off",
     "grace": "hours a missed send may still go out late, e.g. 12",
 }
+# Each number setting runs from 1 to this; these may also be off (stored as null).
+HIGHEST = {"reminders": 30, "digest": 30, "chase": 60, "escalate": 60, "grace": 72}
+CAN_BE_OFF = frozenset({"digest", "chase", "escalate"})
+_STORED_TIME = re.compile(r"(?:[01]\d|2[0-3]):[0-5]\d")
 
 
 def policy_of(settings: dict[str, Any] | None) -> Policy:
@@ -66,8 +70,9 @@ def apply_setting(settings: dict[str, Any], key: str, value: str) -> tuple[str, 
             settings[key] = []
         else:
             parts = [p for p in re.split(r"[,\s]+", value) if p]
-            if not parts or not all(p.isdigit() and 1 <= int(p) <= 30 for p in parts):
-                raise UserError("reminders takes working days from 1 to 30, e.g. 5,1, or off.",
+            if not parts or not all(p.isdigit() and 1 <= int(p) <= HIGHEST[key] for p in parts):
+                raise UserError(f"reminders takes working days from 1 to {HIGHEST[key]}, e.g. "
+                                "5,1, or off.",
                                 example="/board settings reminders 5,1")
             settings[key] = sorted({int(p) for p in parts}, reverse=True)
     elif key == "time":
@@ -76,12 +81,8 @@ def apply_setting(settings: dict[str, Any], key: str, value: str) -> tuple[str, 
             raise UserError("time takes a 24-hour time such as 09:00.",
                             example="/board settings time 09:00")
         settings[key] = f"{int(m.group(1)):02d}:{m.group(2)}"
-    elif key == "grace":
-        settings[key] = _whole(value, key, 1, 72, allow_off=False)
-    elif key == "digest":
-        settings[key] = _whole(value, key, 1, 30, allow_off=True)
     else:
-        settings[key] = _whole(value, key, 1, 60, allow_off=True)
+        settings[key] = _whole(value, key, 1, HIGHEST[key], allow_off=key in CAN_BE_OFF)
     return before, describe(policy_of(settings), key)
 
 
@@ -102,3 +103,23 @@ def describe(policy: Policy, key: str) -> str:
         n = policy.escalate_from_chase
         return f"chair told from chase {n}" if n else "off"
     return f"{int(policy.grace.total_seconds() // 3600)} hours"
+
+
+def stored_setting_problem(key: str, value: Any) -> str | None:
+    """Why ``value`` is not something ``apply_setting`` stores under ``key``, or None.
+
+    Backups are checked with it: a setting the scheduler cannot read stops every reminder."""
+    if key == "time":
+        good = isinstance(value, str) and _STORED_TIME.fullmatch(value) is not None
+        return None if good else "is not a 24-hour time such as \"09:00\""
+    high = HIGHEST[key]
+    if key == "reminders":
+        good = isinstance(value, list) and all(_is_whole(v, high) for v in value)
+        return None if good else f"is not a list of working days from 1 to {high}"
+    if value is None and key in CAN_BE_OFF or _is_whole(value, high):
+        return None
+    return f"is not a whole number from 1 to {high}" + (" or null" if key in CAN_BE_OFF else "")
+
+
+def _is_whole(value: Any, high: int) -> bool:
+    return type(value) is int and 1 <= value <= high

@@ -62,6 +62,7 @@ CELL_LIMITS: dict[str, tuple[str, int]] = {
     NUMBER: ("number cell", SHORT_CELL_MAX),
     ISSUED: ("Date issued cell", SHORT_CELL_MAX),
 }
+UNZIP_ERRORS = (zipfile.BadZipFile, zlib.error, NotImplementedError, RuntimeError, EOFError)
 _END_OF_DIRECTORY = b"PK\x05\x06"
 _END_RECORD_SIZE = 22
 _LONGEST_COMMENT = 0xFFFF
@@ -95,7 +96,8 @@ def check_text(data: bytes, name: str) -> None:
 
 def unpacked_docx(data: bytes, name: str) -> bytes:
     """The Word package re-packed, uncompressed, from parts each inflated here under the
-    limits; what python-docx may open. ``FileTooLarge`` for a file over them."""
+    limits; what python-docx may open. ``FileTooLarge`` for a file over them; a damaged zip
+    raises what ``zipfile`` and ``zlib`` raise (``UNZIP_ERRORS``), for the reader to explain."""
     check_file_size(len(data), name)
     _check_part_count(data, name)
     with zipfile.ZipFile(io.BytesIO(data)) as package:
@@ -152,16 +154,11 @@ def _inflate(package: zipfile.ZipFile, part: zipfile.ZipInfo, budget: int, name:
     declares less than the part holds gains nothing (zipfile also stops at the declared size
     and then checks the CRC, which a lying header fails)."""
     content = bytearray()
-    try:
-        with package.open(part) as stream:
-            while chunk := stream.read(CHUNK):
-                content += chunk
-                if len(content) > budget:
-                    raise _too_unpacked(name)
-    except (zipfile.BadZipFile, zlib.error, NotImplementedError, RuntimeError, EOFError,
-            ValueError) as err:
-        raise UnreadableLog(f"{name} is not a Word document I can read (a part of it is "
-                            f"damaged: {part.filename}). Save it again from Word.") from err
+    with package.open(part) as stream:
+        while chunk := stream.read(CHUNK):
+            content += chunk
+            if len(content) > budget:
+                raise _too_unpacked(name)
     return bytes(content)
 
 

@@ -7,7 +7,6 @@ bullets are not part of the text, so list paragraphs get a "• " to keep their 
 
 from __future__ import annotations
 
-import zipfile
 from collections.abc import Iterator
 from io import BytesIO
 
@@ -17,7 +16,7 @@ from docx.opc.exceptions import OpcError
 from docx.table import Table, _Cell
 from lxml.etree import XMLSyntaxError
 
-from handlers.minutes.file_limits import unpacked_docx
+from handlers.minutes.file_limits import UNZIP_ERRORS, unpacked_docx
 from handlers.minutes.log_table import (
     HEADER_HINT,
     LogRow,
@@ -59,10 +58,9 @@ def read_docx(data: bytes, source: str) -> list[LogRow]:
 
 def open_docx(data: bytes, source: str) -> DocumentObject:
     """The document, opened only once ``file_limits`` has unpacked it under its limits."""
-    package = unpacked_docx(data, source)
     try:
-        return Document(BytesIO(package))
-    except (OpcError, zipfile.BadZipFile, KeyError, ValueError, XMLSyntaxError) as err:
+        return Document(BytesIO(unpacked_docx(data, source)))
+    except (OpcError, *UNZIP_ERRORS, KeyError, ValueError, XMLSyntaxError) as err:
         raise UnreadableLog(
             f"{source} is not a Word document I can read ({_reason(err)}). "
             "Save it from Word as .docx, or paste the action log into a .txt file."
@@ -70,7 +68,7 @@ def open_docx(data: bytes, source: str) -> DocumentObject:
 
 
 def _reason(err: Exception) -> str:
-    if isinstance(err, (zipfile.BadZipFile, OpcError)):
+    if isinstance(err, (*UNZIP_ERRORS, OpcError)):
         return "it is not a .docx package"
     return str(err).splitlines()[0] if str(err) else type(err).__name__
 

@@ -162,13 +162,18 @@ def _inflate(package: zipfile.ZipFile, part: zipfile.ZipInfo, budget: int, name:
     return bytes(content)
 
 
-def check_rows(rows: Sequence[LogRow], source: str) -> None:
-    """Refuse a log of more than ``MAX_ROWS`` rows, or with a cell over its limit (naming the
-    rows, so the secretary can find them in the file)."""
-    if len(rows) > MAX_ROWS:
+def check_row_count(count: int, source: str) -> None:
+    """Refuse a log of more than ``MAX_ROWS`` rows (readers may call it as they go)."""
+    if count > MAX_ROWS:
         raise FileTooLarge(f"The action log in {source} has more than {MAX_ROWS:,} rows; "
                            f"actionbot imports up to {MAX_ROWS:,} at a time. Split the log "
                            "into several files and import each.")
+
+
+def check_rows(rows: Sequence[LogRow], source: str) -> None:
+    """Refuse a log of more than ``MAX_ROWS`` rows, or with a cell over its limit (naming the
+    rows, so the secretary can find them in the file)."""
+    check_row_count(len(rows), source)
     too_long = [f"{row.where}: the {label} is {len(value):,} characters (at most {limit:,})"
                 for row in rows
                 for field, (label, limit) in CELL_LIMITS.items()

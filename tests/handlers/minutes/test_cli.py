@@ -1,19 +1,24 @@
-"""The real ``actionbot`` command in a subprocess: import, preview, extract, export, restore."""
+"""The real ``actionbot`` command in a subprocess: import, preview, extract, export, restore,
+and the files and backups it refuses."""
 
 from __future__ import annotations
 
 import json
 import subprocess
 import sys
+from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
 import pytest
 from docx import Document
 from sqlalchemy import Engine, func, select
 
+from storage.dump import rows_in_database
 from storage.models import Action, Board
 from storage.uow import UnitOfWork
-from tests.handlers.minutes.files import FOSTERING, needs_samples, pasted
+from tests.handlers.minutes.files import FOSTERING, needs_samples, pasted, word_file
+from tests.handlers.minutes.hostile_files import MB, bomb_docx, declare_size
 
 
 def actionbot(*args: str, cwd: Path, stdin: str | None = None
@@ -164,3 +169,129 @@ def test_export_of_an_unknown_board(db: str, tmp_path: Path) -> None:
                      cwd=tmp_path)
     assert done.returncode == 1
     assert "there is no board called Nobody" in done.stderr
+
+
+# ---- files over the limits, through the real command, on both databases ----------------
+
+def test_a_zip_bomb_is_refused_and_writes_nothing(db: str, uow: UnitOfWork,
+                                                  tmp_path: Path) -> None:
+    (tmp_path / "minutes.docx").write_bytes(bomb_docx(200 * MB))
+    done = actionbot("import", "minutes.docx", "--board", "B", "--db", db, "--yes",
+                     cwd=tmp_path)
+    assert done.returncode == 1
+    assert done.stderr == ("actionbot: minutes.docx unpacks to more than 20 MB; actionbot "
+                           "reads Word files that unpack to at most 20 MB. Copy the action "
+                           "log into a new document (without pictures) and import that. "
+                           "Nothing was imported.\n")
+    assert boards_and_actions(uow) == (0, 0)
+
+
+def test_a_bomb_whose_header_lies_is_refused(db: str, uow: UnitOfWork, tmp_path: Path) -> None:
+    liar = declare_size(bomb_docx(50 * MB), "word/document.xml", 4096)
+    (tmp_path / "minutes.docx").write_bytes(liar)
+    done = actionbot("import", "minutes.docx", "--board", "B", "--db", db, "--yes",
+                     cwd=tmp_path)
+    assert done.returncode == 1, done.stdout
+    assert "minutes.docx is not a Word document I can read" in done.stderr
+    assert "Traceback" not in done.stderr
+    assert boards_and_actions(uow) == (0, 0)
+
+
+def test_a_file_over_10_mb_is_refused_without_reading_it_all(db: str, uow: UnitOfWork,
+                                                              tmp_path: Path) -> None:
+    with (tmp_path / "huge.txt").open("wb") as huge:
+        huge.truncate(5 * 1024 * MB)  # sparse: 5 GB that take no disk
+    done = actionbot("import", "huge.txt", "--board", "B", "--db", db, "--yes", cwd=tmp_path)
+    assert done.returncode == 1
+    assert "huge.txt is larger than 10 MB; actionbot reads files up to 10 MB" in done.stderr
+    assert boards_and_actions(uow) == (0, 0)
+
+
+def test_a_cell_too_long_is_refused_naming_its_row(db: str, uow: UnitOfWork,
+                                                   tmp_path: Path) -> None:
+    word_file(tmp_path / "minutes.docx", [["1", "Write to DfE", "MH", "Jan 2022", "Open"],
+                                          ["2", "x" * 5000, "RE", "Jan 2022", "Open"]])
+    done = actionbot("import", "minutes.docx", "--board", "B", "--db", db, "--yes",
+                     cwd=tmp_path)
+    assert done.returncode == 1
+    assert ("minutes.docx has cells longer than actionbot keeps: table 2, row 3: the action "
+            "is 5,000 characters (at most 4,000)") in done.stderr
+    assert boards_and_actions(uow) == (0, 0)
+
+
+def test_extract_refuses_a_bomb(tmp_path: Path) -> None:
+    (tmp_path / "notes.docx").write_bytes(bomb_docx(200 * MB))
+    done = actionbot("extract", "notes.docx", "--json", cwd=tmp_path)
+    assert done.returncode == 1
+    assert "notes.docx unpacks to more than 20 MB" in done.stderr
+    assert "Traceback" not in done.stderr
+
+
+# ---- backups, through the real command, into both databases -----------------------------
+
+@pytest.fixture
+def backup(log_file: Path, tmp_path: Path) -> dict[str, Any]:
+    """The backup of a board made from ``log_file`` (actions 3, 3b, 2, 1) in its own SQLite."""
+    made = f"sqlite:///{tmp_path / 'made.db'}"
+    actionbot("import", str(log_file), "--board", "Fostering Leads", "--db", made, "--yes",
+              cwd=tmp_path)
+    done = actionbot("export", "--board", "Fostering Leads", "--db", made, "--format", "json",
+                     cwd=tmp_path)
+    assert done.returncode == 0, done.stderr
+    return json.loads(done.stdout)
+
+
+def test_a_backup_restores_into_either_database_and_the_board_works(
+    backup: dict[str, Any], db: str, tmp_path: Path
+) -> None:
+    (tmp_path / "backup.json").write_text(json.dumps(backup))
+    restored = actionbot("restore", "backup.json", "--db", db, cwd=tmp_path)
+    assert restored.returncode == 0, restored.stderr
+    assert restored.stdout.startswith("Restored Fostering Leads: 4 actions")
+    added = actionbot("console", "--board", "Fostering Leads", "--db", db, cwd=tmp_path,
+                      stdin="/action add MH to review the fees\n")
+    assert "Action 4 added" in added.stdout, added.stdout + added.stderr
+    again = actionbot("export", "--board", "Fostering Leads", "--db", db, "--format", "json",
+                      cwd=tmp_path)
+    tables = json.loads(again.stdout)["tables"]
+    assert tables["actions"][:4] == backup["tables"]["actions"]
+    assert tables["actions"][4]["number"] == 4
+
+
+def _deep(data: dict[str, Any]) -> str:
+    return json.dumps(data)[:-1] + ', "x": ' + "[" * 50_000 + "]" * 50_000 + "}"
+
+
+@pytest.mark.parametrize(
+    ("change", "message"),
+    [
+        (lambda d: d["tables"]["boards"][0].update(last_action_number=0),
+         "tables.boards[0].last_action_number: 0 is below the board's highest action number, "
+         "3: every new action would clash"),
+        (lambda d: d["tables"]["boards"][0].update(timezone="Europe/Atlantis"),
+         'tables.boards[0].timezone: "Europe/Atlantis" is not a timezone'),
+        (lambda d: d["tables"]["actions"][1].update(status="Flying"),
+         'tables.actions[1].status: "Flying" is not a status (open, ongoing'),
+        (lambda d: d["tables"]["boards"][0].update(settings="reminders 5,1"),
+         'tables.boards[0].settings: "reminders 5,1" is not an object'),
+        (lambda d: d["tables"]["actions"][0].update(issued_on=44562),
+         'tables.actions[0].issued_on: 44562 is not a date such as "2027-01-11"'),
+        (lambda d: d["tables"]["actions"][0].update(number=10**20),
+         "tables.actions[0].number: 100000000000000000000 is out of range"),
+        (_deep, "its brackets nest 50001 deep, and a backup's nest at most 20"),
+    ],
+)
+def test_a_bad_backup_is_refused_naming_the_field_and_writes_nothing(
+    backup: dict[str, Any], change: Callable[[dict[str, Any]], Any], message: str, db: str,
+    uow: UnitOfWork, tmp_path: Path,
+) -> None:
+    changed = change(backup)
+    (tmp_path / "backup.json").write_text(changed if isinstance(changed, str)
+                                          else json.dumps(backup))
+    done = actionbot("restore", "backup.json", "--db", db, cwd=tmp_path)
+    assert done.returncode == 1
+    assert message in done.stderr
+    assert done.stderr.endswith("Nothing was written.\n")
+    assert "Traceback" not in done.stderr
+    with uow.transaction() as session:
+        assert rows_in_database(session) == 0

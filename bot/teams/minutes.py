@@ -33,13 +33,13 @@ from handlers.minutes.chat import (
     link_export,
     preview_held_import,
 )
+from handlers.minutes.file_limits import MAX_FILE_BYTES, MB
 from handlers.replies import Reply, Tone, error_reply
 
 if TYPE_CHECKING:
     from bot.teams.turns import Turns
 
 log = logging.getLogger(__name__)
-MAX_FILE_BYTES = 10 * 1024 * 1024
 MAX_REDIRECTS = 3
 FETCH_TIMEOUT = 20.0
 _IMPORT = re.compile(r"^import\b", re.I)
@@ -113,7 +113,7 @@ def channel_import(reply: Reply) -> Reply:
 
 
 async def fetch_file(url: str, policy: ServiceUrlPolicy) -> bytes:
-    """The file behind a Teams ``downloadUrl``: at most 10 MB, and only from where
+    """The file behind a Teams ``downloadUrl``: at most ``MAX_FILE_BYTES``, and only from where
     ``policy.allows_file`` says files come from, redirects included."""
     async with httpx.AsyncClient(timeout=FETCH_TIMEOUT, follow_redirects=False,
                                  headers={"User-Agent": USER_AGENT}) as client:
@@ -135,8 +135,8 @@ async def fetch_file(url: str, policy: ServiceUrlPolicy) -> bytes:
 
 
 async def _capped(response: httpx.Response) -> bytes:
-    too_big = FileNotFetched("The file is larger than 10 MB, too big for an action log; "
-                             "nothing was written.")
+    too_big = FileNotFetched(f"The file is larger than {MAX_FILE_BYTES // MB} MB, too big "
+                             "for an action log; nothing was written.")
     if int(response.headers.get("content-length") or 0) > MAX_FILE_BYTES:
         raise too_big
     data = bytearray()

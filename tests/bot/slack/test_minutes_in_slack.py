@@ -10,9 +10,11 @@ import urllib.error
 import urllib.request
 from typing import Any
 
+import pytest
 from docx import Document
 
 from tests.bot.slack.conftest import CHANNEL, TEAM, SlackHTTP
+from tests.handlers.minutes.hostile_files import MB, bomb_docx
 
 PASTED = """Action log: This action log was updated on 24 April 2025
 \t
@@ -130,6 +132,30 @@ def test_import_of_an_uploaded_word_file_is_fetched_with_the_bot_token(
     _submit(slack_board, "ab_import_confirm", preview["private_metadata"], {})
     posted = wait_for(lambda: slack_board.fake.of("chat.postMessage"))
     assert "Imported 1 new action" in json.dumps(posted[-1])
+
+
+@pytest.mark.parametrize(
+    ("content", "message"),
+    [
+        (bomb_docx(200 * MB), "bomb.docx unpacks to more than 20 MB; actionbot reads Word "
+                              "files that unpack to at most 20 MB"),
+        (b"PK" + b"\0" * (10 * MB), "bomb.docx is larger than 10 MB; actionbot reads files "
+                                    "up to 10 MB"),
+    ],
+)
+def test_an_uploaded_file_over_the_limits_is_refused_naming_the_limit(
+    slack_board: SlackHTTP, content: bytes, message: str,
+) -> None:
+    slack_board.fake.downloads["bomb.docx"] = content
+    slack_board.command("import")
+    modal = slack_board.fake.of("views.open")[-1]["view"]
+    files = [{"id": "F9", "name": "bomb.docx",
+              "url_private_download": slack_board.fake.file_url("bomb.docx")}]
+    _submit(slack_board, "ab_import", modal["private_metadata"],
+            {"file": {"value": {"type": "file_input", "files": files}}})
+    refused = wait_for(lambda: slack_board.fake.of("views.update"))[-1]["view"]
+    assert message in json.dumps(refused, ensure_ascii=False)
+    assert "callback_id" not in refused, "no Import button for a refused file"
 
 
 def test_only_managers_may_import(slack_board: SlackHTTP) -> None:

@@ -34,6 +34,7 @@ from tests.bot.teams.conftest import (
     set_up_board,
 )
 from tests.bot.teams.fake_connector import Call, FakeConnector
+from tests.handlers.minutes.hostile_files import MB, bomb_docx
 
 CARD = "application/vnd.microsoft.card.adaptive"
 MESSAGE = "application/vnd.microsoft.activity.message"
@@ -304,6 +305,17 @@ def test_a_file_over_10_mb_is_refused(teams_board: TeamsHTTP, uow: UnitOfWork) -
     text = card_text(_send(teams_board, "action import", name="huge.csv").card)
     assert text.startswith("⚠ The file is larger than 10 MB")
     assert _kept(uow) == []
+
+
+def test_a_zip_bomb_sent_in_personal_chat_is_refused_and_nothing_is_kept(
+        teams_board: TeamsHTTP, uow: UnitOfWork) -> None:
+    """The 427 KB .docx that once took ``serve`` to 5.85 GB."""
+    teams_board.fake.files["minutes.docx"] = bomb_docx(200 * MB)
+    card = _send(teams_board, "action import").card
+    assert card_text(card).startswith("⚠ minutes.docx unpacks to more than 20 MB; actionbot "
+                                      "reads Word files that unpack to at most 20 MB")
+    assert buttons(card) == []
+    assert _kept(uow) == [] and _numbers(uow) == []
 
 
 def test_only_managers_may_import_and_nothing_is_fetched_for_others(

@@ -63,6 +63,9 @@ CELL_LIMITS: dict[str, tuple[str, int]] = {
     ISSUED: ("Date issued cell", SHORT_CELL_MAX),
 }
 UNZIP_ERRORS = (zipfile.BadZipFile, zlib.error, NotImplementedError, RuntimeError, EOFError)
+# Every line break of str.splitlines, as UTF-8 (a lone \x85 in Windows-1252 is an ellipsis).
+_LINE_BREAKS = (b"\n", b"\r", b"\x0b", b"\x0c", b"\x1c", b"\x1d", b"\x1e",
+                "\x85".encode(), "\u2028".encode(), "\u2029".encode())
 _END_OF_DIRECTORY = b"PK\x05\x06"
 _END_RECORD_SIZE = 22
 _LONGEST_COMMENT = 0xFFFF
@@ -88,10 +91,16 @@ def check_file_size(size: int, name: str) -> None:
 def check_text(data: bytes, name: str) -> None:
     """Refuse a text or CSV file over ``MAX_FILE_BYTES`` or ``MAX_LINES``, before decoding."""
     check_file_size(len(data), name)
-    if data.count(b"\n") >= MAX_LINES:
+    if _line_breaks(data) > MAX_LINES:
         raise FileTooLarge(f"{name} has more than {MAX_LINES:,} lines; actionbot reads text "
                            f"and CSV files of up to {MAX_LINES:,} lines. Keep just the action "
                            "log in the file and import that.")
+
+
+def _line_breaks(data: bytes) -> int:
+    """The line breaks ``str.splitlines`` (and so the readers) would find, counted on the
+    bytes: a file of nothing but carriage returns is as many lines as one of newlines."""
+    return sum(data.count(b) for b in _LINE_BREAKS) - data.count(b"\r\n")
 
 
 def unpacked_docx(data: bytes, name: str) -> bytes:
@@ -123,9 +132,13 @@ def _check_part_count(data: bytes, name: str) -> None:
         return
     (parts,) = struct.unpack_from("<H", data, at + 10)
     if parts > MAX_PARTS:
-        raise FileTooLarge(f"{name} holds more than {MAX_PARTS:,} parts; a Word document has "
-                           "a few dozen. Save it again from Word, or save the action log as a "
-                           "CSV or text file and import that.")
+        raise _too_many_parts(name)
+
+
+def _too_many_parts(name: str) -> FileTooLarge:
+    return FileTooLarge(f"{name} holds more than {MAX_PARTS:,} parts; a Word document has a "
+                        "few dozen. Save it again from Word, or save the action log as a CSV "
+                        "or text file and import that.")
 
 
 def _too_unpacked(name: str) -> FileTooLarge:
@@ -137,8 +150,7 @@ def _too_unpacked(name: str) -> FileTooLarge:
 
 def _check_declared(parts: Sequence[zipfile.ZipInfo], name: str) -> None:
     if len(parts) > MAX_PARTS:
-        raise FileTooLarge(f"{name} holds more than {MAX_PARTS:,} parts; a Word document has "
-                           "a few dozen. Save it again from Word and import that.")
+        raise _too_many_parts(name)
     if sum(p.file_size for p in parts) > MAX_UNPACKED_BYTES:
         raise _too_unpacked(name)
     for part in parts:

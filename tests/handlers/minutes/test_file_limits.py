@@ -120,9 +120,13 @@ def test_a_file_over_10_mb_is_refused(reader: Callable[[bytes, str], Any]) -> No
 
 
 @pytest.mark.parametrize("name", ["lines.txt", "lines.csv"])
-def test_too_many_lines_are_refused_before_decoding(name: str) -> None:
+@pytest.mark.parametrize("line_break", [b"\n", b"\r\n", b"\r", "\u2028".encode()])
+def test_too_many_lines_are_refused_before_decoding(name: str, line_break: bytes) -> None:
     with pytest.raises(FileTooLarge, match=f"has more than {MAX_LINES:,} lines"):
-        read_log(b"1\n" * MAX_LINES, name)
+        read_log(b"1" + line_break * (MAX_LINES + 1), name)
+    with pytest.raises(UnreadableLog) as within:
+        read_log(b"1" + line_break * MAX_LINES, name)
+    assert not isinstance(within.value, FileTooLarge)
 
 
 def test_rows_up_to_the_limit_are_read_and_one_more_is_refused() -> None:

@@ -153,7 +153,7 @@ def check_backup(data: Any) -> Backup:
     checker = _Checker()
     for name in tables:
         if name not in DUMPED:
-            checker.problem(f"tables.{str(name)[:40]}", f"is not a table actionbot restores "
+            checker.problem(f"tables.{_shown(name)}", f"is not a table actionbot restores "
                             f"({', '.join(DUMPED)})")
     for name in DUMPED:
         checker.table(name, tables.get(name, []))
@@ -166,8 +166,18 @@ def check_backup(data: Any) -> Backup:
     return Backup(checker.rows)
 
 
+def _encodes(text: str) -> bool:
+    """False for a string JSON gave a lone surrogate ("\\ud800"), which no database stores."""
+    try:
+        text.encode("utf-8")
+    except UnicodeEncodeError:
+        return False
+    return True
+
+
 def _shown(value: Any) -> str:
-    text = json.dumps(value, ensure_ascii=False)
+    """A value as JSON writes it, cut to 40 characters, lone surrogates escaped."""
+    text = json.dumps(value, ensure_ascii=False).encode("utf-8", "backslashreplace").decode()
     return text if len(text) <= 40 else text[:39] + "…"
 
 
@@ -195,7 +205,8 @@ class _Checker:
                 missing = [c for c in columns if not isinstance(row, dict) or c not in row]
                 self.problem(where, "is not a row of " + name + " ("
                              + "; ".join(filter(None, [
-                                 f"unknown {', '.join(map(str, extra))[:80]}" if extra else "",
+                                 f"unknown {', '.join(map(_shown, extra))[:80]}" if extra
+                                 else "",
                                  f"missing {', '.join(missing)}" if missing else ""]))
                              + ")")
                 continue
@@ -266,6 +277,9 @@ class _Checker:
         choices = CHOICES.get((table, column))
         if "\x00" in value:
             self.problem(path, "holds a NUL character, which no database keeps")
+        elif not _encodes(value):
+            self.problem(path, "holds half of a UTF-16 pair (\\ud800 to \\udfff), which is "
+                         "not text")
         elif longest is not None and len(value) > longest:
             self.problem(path, f"is {len(value):,} characters long (at most {longest:,})")
         elif choices is not None and value not in choices:
@@ -290,7 +304,7 @@ class _Checker:
                 if not good:
                     self.problem(f"{path}.{key}", f"{_shown(value)} is not a calendar token")
             elif key not in POLICY_KEYS:
-                self.problem(f"{path}.{str(key)[:40]}", "is not a setting "
+                self.problem(f"{path}.{_shown(key)}", "is not a setting "
                              f"({', '.join([*POLICY_KEYS, 'calendar_token'])})")
             elif (problem := stored_setting_problem(key, value)) is not None:
                 self.problem(f"{path}.{key}", f"{_shown(value)} {problem}")

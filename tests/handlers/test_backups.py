@@ -95,8 +95,9 @@ def test_a_real_backup_passes_with_its_values_made_python_again(
         (_settings({"grace": None}),
          "tables.boards[0].settings.grace: null is not a whole number from 1 to 72"),
         (_settings({"colour": "blue"}),
-         "tables.boards[0].settings.colour: is not a setting (reminders, digest, time, chase, "
+         'tables.boards[0].settings."colour": is not a setting (reminders, digest, time, chase, '
          "escalate, grace, calendar_token)"),
+        (_settings({"\ud800": 1}), 'tables.boards[0].settings."\\ud800": is not a setting'),
         (_settings({"calendar_token": 7}),
          "tables.boards[0].settings.calendar_token: 7 is not a calendar token"),
         (_set("actions", 0, "issued_on", 20270111),
@@ -125,6 +126,9 @@ def test_a_real_backup_passes_with_its_values_made_python_again(
          "tables.boards[0].name: is 121 characters long (at most 120)"),
         (_set("members", 0, "name", "Nul\x00l"),
          "tables.members[0].name: holds a NUL character, which no database keeps"),
+        (_set("actions", 1, "text", "half \ud800 a pair"),
+         "tables.actions[1].text: holds half of a UTF-16 pair (\\ud800 to \\udfff), which "
+         "is not text"),
         (_set("events", 0, "data", "moved"), 'tables.events[0].data: "moved" is not an object'),
         (lambda d: d["tables"]["actions"][0].pop("text"),
          "tables.actions[0]: is not a row of actions (missing text)"),

@@ -117,9 +117,9 @@ def test_restore_refuses_a_database_that_is_not_empty(board: Chat) -> None:
         (lambda d: d.update(format="something else"), "not an actionbot backup"),
         (lambda d: d.update(schema="9999"), "another version"),
         (lambda d: d["tables"].update(secrets=[{"id": 1}]),
-         "tables.secrets: is not a table actionbot restores"),
+         'tables."secrets": is not a table actionbot restores'),
         (lambda d: d["tables"]["actions"][0].update(token="x"),
-         r"tables.actions\[0\]: is not a row of actions \(unknown token\)"),
+         r'tables.actions\[0\]: is not a row of actions \(unknown "token"\)'),
     ],
 )
 def test_restore_refuses_what_it_does_not_know(board: Chat, change: Any, message: str) -> None:

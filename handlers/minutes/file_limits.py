@@ -151,6 +151,8 @@ def _too_unpacked(name: str) -> FileTooLarge:
 def _check_declared(parts: Sequence[zipfile.ZipInfo], name: str) -> None:
     if len(parts) > MAX_PARTS:
         raise _too_many_parts(name)
+    if len({p.filename for p in parts}) < len(parts):
+        raise zipfile.BadZipFile("two parts share a name")  # Word never writes that
     if sum(p.file_size for p in parts) > MAX_UNPACKED_BYTES:
         raise _too_unpacked(name)
     for part in parts:

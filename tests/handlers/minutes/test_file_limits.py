@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+import io
 import tracemalloc
+import warnings
+import zipfile
 from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
@@ -88,6 +91,19 @@ def test_too_many_parts_are_refused_before_zipfile_lists_them() -> None:
     with pytest.raises(FileTooLarge, match=f"holds more than {MAX_PARTS:,} parts"):
         read_log(many_parts(MAX_PARTS), "parts.docx")
     assert unpacked_docx(many_parts(10), "few.docx")
+
+
+def test_two_parts_of_one_name_are_refused(tmp_path: Path) -> None:
+    """A zip may hold two entries of one name, and readers disagree about which counts (here
+    zipfile would take the second, a readable log)."""
+    with zipfile.ZipFile(word_file(tmp_path / "log.docx", [ROW])) as log:
+        second = log.read("word/document.xml")
+    buffer = io.BytesIO(many_parts(1))
+    with zipfile.ZipFile(buffer, "a") as package, warnings.catch_warnings():
+        warnings.simplefilter("ignore")  # zipfile warns of the duplicate it writes
+        package.writestr("word/document.xml", second)
+    with pytest.raises(UnreadableLog, match="not a Word document I can read"):
+        read_log(buffer.getvalue(), "twice.docx")
 
 
 def test_billion_laughs_is_refused_quickly(peak_memory: Callable[[], int]) -> None:

@@ -41,7 +41,17 @@ COMMAND_MAX = 5000
 # The copy of the command kept with each history event, and a platform's display name.
 COMMAND_KEPT_MAX = 1000
 
-_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f]")
+# Whole terminal escape sequences (not just their ESC, which would leave "]0;title" behind):
+# CSI "ESC [ … final" (or its C1 form 0x9B), OSC/DCS/PM/APC/SOS strings up to BEL, ST or the
+# line's end, any other two-character escape; then every other C0 and C1 control but newline
+# and tab. Dropped from free text on the way in, and from everything printed to a terminal
+# on the way out (``bot.render_text``), for text stored before this rule or imported.
+CONTROL_SEQUENCES = re.compile(
+    r"(?:\x1b\[|\x9b)[0-?]*[ -/]*[@-~]?"
+    r"|(?:\x1b[\]PX^_]|[\x90\x98\x9d\x9e\x9f])[^\x07\x1b\x9c\n]*(?:\x07|\x1b\\|\x9c)?"
+    r"|\x1b[ -~]?"
+    r"|[\x00-\x08\x0b-\x1f\x7f-\x9f]"
+)
 _LINE_BREAKS = re.compile(r"\r\n?|[\x0b\x0c\x85]")
 _NOT_PRINTABLE_IN_A_LINE = re.compile(r"[\x00-\x1f\x7f-\x9f]")
 
@@ -78,7 +88,7 @@ def checked(value: str, field: TypedField, *, example: str | None = None) -> str
     text with its line breaks made ``\\n`` and other control characters gone.
     """
     if not field.measured_only:
-        value = _free_text(value) if field.free_text else " ".join(value.split())
+        value = _free_text(value).strip() if field.free_text else " ".join(value.split())
     if len(value) > field.limit:
         raise UserError(f"{field.label} can be at most {field.limit:,} characters (this one "
                         f"has {len(value):,}).", example=example)
@@ -98,7 +108,7 @@ def clipped(value: str, limit: int) -> str:
 
 
 def _free_text(value: str) -> str:
-    return _CONTROL.sub("", _LINE_BREAKS.sub("\n", value))
+    return CONTROL_SEQUENCES.sub("", _LINE_BREAKS.sub("\n", value))
 
 
 def is_ascii_number(text: str) -> bool:

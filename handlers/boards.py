@@ -11,7 +11,7 @@ from handlers.context import Invocation
 from handlers.dates import format_local, timezone_named
 from handlers.errors import UserError
 from handlers.limits import BOARD_NAME, MEMBER_NAME_MAX, SETTING_VALUE, checked, clipped
-from handlers.members import checked_initials
+from handlers.members import RESERVED_INITIALS, checked_initials
 from handlers.owners import initials_from_name
 from handlers.permissions import require_manager, require_member
 from handlers.policy import POLICY_KEYS, apply_setting, describe, policy_of
@@ -83,8 +83,14 @@ def found_board(session: Session, name: str, inv: Invocation, now: datetime) -> 
 def _founder(session: Session, board: Board, inv: Invocation, now: datetime) -> Member | None:
     if inv.is_console_operator:
         return None
-    name = clipped(inv.user_name or inv.as_initials or "Secretary", MEMBER_NAME_MAX)
-    initials = checked_initials(inv.as_initials or initials_from_name(name) or "SEC")
+    # The platform's display name is not typed here, so it is made to fit rather than
+    # refused; and initials it happens to give that nobody may have ("Alice Lorna Long")
+    # become SEC, which the founder can change with /board member add.
+    name = clipped(inv.user_name or inv.as_initials or "", MEMBER_NAME_MAX) or "Secretary"
+    derived = initials_from_name(name)
+    if derived.upper() in RESERVED_INITIALS:
+        derived = ""
+    initials = checked_initials(inv.as_initials or derived or "SEC")
     member = add_member(session, board.id, name=name, initials=initials, role=Role.SECRETARY,
                         now=now)
     if inv.user_id is not None:

@@ -214,3 +214,12 @@ def test_a_slack_display_name_too_long_for_a_member_is_shortened_not_a_crash(
         founder = session.scalars(select(Member)).one()
         assert len(founder.name) == MEMBER_NAME_MAX
         assert "\x00" not in founder.name
+
+
+def test_a_founder_whose_name_gives_reserved_initials_becomes_sec(uow: UnitOfWork) -> None:
+    slack = Chat(uow, platform="slack", workspace="T1", channel="C1")
+
+    reply = slack("/board setup Adoption Board", user_id="U1", user_name="Alice Lorna Long")
+
+    assert reply.tone is Tone.SUCCESS, reply.title
+    assert "You are its secretary, as SEC." in reply.lines

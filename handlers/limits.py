@@ -38,7 +38,7 @@ SETTING_VALUE_MAX = BOARD_NAME_MAX  # the longest setting is the board's name
 # A whole command line: the longest action text with its owners and due date. Each part is
 # then held to its own field's limit; this bounds what the grammar reads at all.
 COMMAND_MAX = 5000
-# The copy of the command kept with each history event, and a platform's display name.
+# The copy of the command kept with each history event (an audit note, not a field).
 COMMAND_KEPT_MAX = 1000
 
 # Whole terminal escape sequences (not just their ESC, which would leave "]0;title" behind):

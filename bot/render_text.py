@@ -7,12 +7,14 @@ screen or rewrite earlier lines. Everything rendered here is made terminal-safe 
 
 from __future__ import annotations
 
-from handlers.limits import CONTROL_SEQUENCES
+from handlers.limits import ANY_CONTROL, CONTROL_SEQUENCES
 from handlers.replies import Item, Reply, Tone
 
 
 def terminal_safe(text: str) -> str:
     """The text without anything a terminal would act on rather than show."""
+    if not ANY_CONTROL.search(text):
+        return text
     return CONTROL_SEQUENCES.sub("", text.replace("\r\n", "\n"))
 
 

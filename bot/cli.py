@@ -182,8 +182,9 @@ def _console(args: argparse.Namespace) -> int:
         print(terminal_safe(f"actionbot console {where}, {who}.{kept}\n"
                             "Type /action help, or quit to leave.\n"))
         lines = console.prompt_lines("> ", sys.stdin.buffer, sys.stdout)
-    else:
-        lines = console.piped_lines(sys.stdin.buffer)
+    else:  # a program that replaced stdin with a text stream has no bytes to give
+        binary = getattr(sys.stdin, "buffer", None)
+        lines = console.piped_lines(binary) if binary is not None else sys.stdin
     console.run(uow, inv, lines, sys.stdout, interactive=interactive)
     return 0
 

@@ -265,6 +265,11 @@ def _timezones() -> dict[str, str]:
             if ("/" in name or name == "UTC") and not name.startswith(("posix/", "right/"))}
 
 
+def is_timezone(name: str) -> bool:
+    """Whether a stored name (a backup's, say) is one of those timezones, spelt exactly."""
+    return timezone_named(name) == name
+
+
 def timezone_named(name: str) -> str | None:
     """The IANA timezone a person typed, spelt as IANA spells it ("europe/london" is
     Europe/London), or None when it is not one."""

@@ -7,7 +7,7 @@ from zoneinfo import available_timezones
 
 import pytest
 
-from handlers.dates import timezone_named
+from handlers.dates import is_timezone, timezone_named
 from handlers.errors import UserError
 from handlers.limits import (
     ACTION_TEXT,
@@ -105,3 +105,9 @@ def test_numbers_are_the_digits_0_to_9(text: str, ascii_number: bool,
                                        other_digits: bool) -> None:
     assert is_ascii_number(text) is ascii_number
     assert has_other_digits(text) is other_digits
+
+
+def test_a_stored_timezone_must_be_spelt_as_iana_spells_it() -> None:
+    assert is_timezone("Europe/London")
+    assert not is_timezone("europe/london")
+    assert not is_timezone("posix/Europe/London")

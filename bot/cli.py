@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 import argparse
+import io
 import logging
 import sys
 from collections.abc import Sequence
 
 EXIT_UNAVAILABLE = 2
+EXIT_REFUSED = 2  # as argparse: what was given on the command line cannot be used
 EXPORT_FORMATS = ("docx", "md", "csv", "json", "ics")
 
 
@@ -149,7 +151,9 @@ def _open_database(url: str):  # type: ignore[no-untyped-def]
 def _console(args: argparse.Namespace) -> int:
     from bot import console, demo
     from bot.config import Config
+    from bot.render_text import terminal_safe
     from handlers.dates import warm
+    from handlers.errors import UserError
 
     url = args.db or ("sqlite://" if args.demo else Config.from_env().database_url)
     uow = _open_database(url)
@@ -161,18 +165,26 @@ def _console(args: argparse.Namespace) -> int:
         demo.seed(uow)
         board = board or demo.DEMO_BOARD
         as_initials = as_initials or demo.DEMO_SECRETARY
-    inv = console.console_invocation(as_initials)
+    try:
+        inv = console.console_invocation(as_initials)
+        name = console.open_board(uow, board, inv) if board else console.bound_board_name(uow,
+                                                                                          inv)
+    except UserError as err:
+        print(f"actionbot: {terminal_safe(err.message)}", file=sys.stderr)
+        return EXIT_REFUSED
+    if isinstance(sys.stdout, io.TextIOWrapper):
+        sys.stdout.reconfigure(errors="replace")  # a terminal that cannot show "✓" shows "?"
     interactive = sys.stdin.isatty()
-    name = console.open_board(uow, board, inv) if board else console.bound_board_name(uow, inv)
     if interactive:
         who = f"as {inv.as_initials}" if inv.as_initials else "as the console operator"
         where = f"on {name}" if name else "with no board yet (try /board setup <name>)"
         kept = " Demo data lives in memory and is gone when you quit." if url == "sqlite://" else ""
-        print(f"actionbot console {where}, {who}.{kept}\n"
-              "Type /action help, or quit to leave.\n")
-        lines = console.prompt_lines("> ")
-    else:
-        lines = sys.stdin
+        print(terminal_safe(f"actionbot console {where}, {who}.{kept}\n"
+                            "Type /action help, or quit to leave.\n"))
+        lines = console.prompt_lines("> ", sys.stdin.buffer, sys.stdout)
+    else:  # a program that replaced stdin with a text stream has no bytes to give
+        binary = getattr(sys.stdin, "buffer", None)
+        lines = console.piped_lines(binary) if binary is not None else sys.stdin
     console.run(uow, inv, lines, sys.stdout, interactive=interactive)
     return 0
 

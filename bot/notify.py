@@ -10,7 +10,7 @@ import threading
 from collections.abc import Mapping
 from typing import Protocol, TextIO
 
-from bot.render_text import render
+from bot.render_text import render, terminal_safe
 from handlers.reminders import Outgoing
 
 
@@ -43,7 +43,8 @@ class ConsoleNotifier:
 
     def deliver(self, message: Outgoing) -> None:
         who = "the board's channel" if message.recipient == "channel" else message.recipient
-        text = f"[{message.kind} to {who} on {message.board.name}]\n{render(message.reply)}\n\n"
+        header = terminal_safe(f"[{message.kind} to {who} on {message.board.name}]")
+        text = f"{header}\n{render(message.reply)}\n\n"
         with self._lock:  # one message's lines stay together whichever thread sends it
             self.stream.write(text)
             self.stream.flush()

@@ -1,8 +1,21 @@
-"""Replies as plain text, for the console and for anything that cannot draw cards."""
+"""Replies as plain text, for the console and for anything that cannot draw cards.
+
+What is printed goes to a terminal, which obeys escape sequences: a stored action text
+holding ``ESC ] 0 ; … BEL`` retitled the window, and others can move the cursor, clear the
+screen or rewrite earlier lines. Everything rendered here is made terminal-safe first.
+"""
 
 from __future__ import annotations
 
+from handlers.limits import ANY_CONTROL, CONTROL_SEQUENCES
 from handlers.replies import Item, Reply, Tone
+
+
+def terminal_safe(text: str) -> str:
+    """The text without anything a terminal would act on rather than show."""
+    if not ANY_CONTROL.search(text):
+        return text
+    return CONTROL_SEQUENCES.sub("", text.replace("\r\n", "\n"))
 
 
 def _item(item: Item) -> list[str]:
@@ -32,7 +45,7 @@ def render(reply: Reply) -> str:
         out.append(f"  {reply.footer}")
     if reply.file is not None:
         out.append(_file(reply))
-    return "\n".join(out)
+    return terminal_safe("\n".join(out))
 
 
 def _file(reply: Reply) -> str:

@@ -24,6 +24,7 @@ from handlers.commands import (
 )
 from handlers.dates import NextMeeting, format_date, format_local
 from handlers.errors import NotFound, UserError
+from handlers.limits import ACTION_TEXT, NOTE, checked
 from handlers.meetings import find_meeting
 from handlers.members import find_member, resolve_owners
 from handlers.owners import MENTION_RE, OwnerRef
@@ -101,15 +102,23 @@ def _mentions_as_initials(text: str, scope: Scope) -> str:
     return MENTION_RE.sub(swap, text)
 
 
+def _note(note: str | None, example: str) -> str | None:
+    """A note as stored: free text within ``NOTE_MAX``; an empty one is no note."""
+    if note is None:
+        return None
+    return checked(note, NOTE, example=example).strip() or None
+
+
 def add(cmd: AddAction, scope: Scope) -> Reply:
     require_member(scope, "add actions")
-    if not cmd.text.strip():
-        raise UserError("What is the action?", example="/action add MH to write to DfE")
+    example = "/action add MH to write to DfE"
+    if not checked(cmd.text, ACTION_TEXT, example=example).strip():
+        raise UserError("What is the action?", example=example)
     owners, unknown = resolve_owners(scope, cmd.owners, strict=cmd.explicit_owners)
     due = _resolve_due(scope, cmd.due)
     if due is not None and due < scope.today:
         raise UserError(f"{format_date(due)} is in the past. Give a due date from today on.")
-    text = _mentions_as_initials(cmd.text, scope)
+    text = checked(_mentions_as_initials(cmd.text, scope), ACTION_TEXT, example=example)
     number = allocate_action_number(scope.db, scope.board.id)
     action = store.create_action(
         scope.db, board_id=scope.board.id, number=number, text=text, status=Status.OPEN,
@@ -128,7 +137,10 @@ def add(cmd: AddAction, scope: Scope) -> Reply:
 
 def decision(cmd: Decision, scope: Scope) -> Reply:
     require_member(scope, "record decisions")
-    text = _mentions_as_initials(cmd.text, scope)
+    example = "/action decision Adopt the new terms of reference"
+    text = checked(_mentions_as_initials(cmd.text, scope), ACTION_TEXT, example=example).strip()
+    if not text:
+        raise UserError("What was decided?", example=example)
     number = allocate_action_number(scope.db, scope.board.id)
     action = store.create_action(
         scope.db, board_id=scope.board.id, number=number, text=text,
@@ -170,7 +182,8 @@ def close(cmd: Close, scope: Scope) -> Reply:
     if action.status == Status.CLOSED:
         return _no_change(action, "is already closed.")
     _require_outstanding(action, "close")
-    action = _move_to(scope, action, Status.CLOSED, "action.closed", note=cmd.note,
+    note = _note(cmd.note, f"/action close {cmd.ref} letter sent")
+    action = _move_to(scope, action, Status.CLOSED, "action.closed", note=note,
                       meeting=action.deferred_meeting if action.status == Status.DEFERRED
                       else None)
     return _card_reply(scope, action, f"Action {cards.ref_of(action)} closed")
@@ -183,7 +196,8 @@ def reopen(cmd: Reopen, scope: Scope) -> Reply:
         raise UserError(f"{cards.title_of(action)} is a decision; it cannot be reopened.")
     if action.status in (Status.OPEN, Status.ONGOING):
         return _no_change(action, "is already open.")
-    action = _move_to(scope, action, Status.OPEN, "action.reopened", note=cmd.note)
+    action = _move_to(scope, action, Status.OPEN, "action.reopened",
+                      note=_note(cmd.note, f"/action reopen {cmd.ref} more to do"))
     return _card_reply(scope, action, f"Action {cards.ref_of(action)} reopened")
 
 
@@ -191,9 +205,14 @@ def update(cmd: Update, scope: Scope) -> Reply:
     action = load_action(scope, cmd.ref)
     require_member(scope, "update actions")
     _require_outstanding(action, "update")
-    if action.status == Status.ONGOING and action.status_note == cmd.note:
+    example = f"/action update {cmd.ref} draft shared with LH"
+    note = _note(cmd.note, example)
+    if note is None:
+        raise UserError(f"Add a note saying where action {cmd.ref} has got to.",
+                        example=example)
+    if action.status == Status.ONGOING and action.status_note == note:
         return _no_change(action, "already has that update.")
-    action = _move_to(scope, action, Status.ONGOING, "action.updated", note=cmd.note)
+    action = _move_to(scope, action, Status.ONGOING, "action.updated", note=note)
     return _card_reply(scope, action, f"Action {cards.ref_of(action)} updated: ongoing",
                        public=False)
 
@@ -233,6 +252,7 @@ def withdraw(cmd: Withdraw, scope: Scope) -> Reply:
     if action.status not in OUTSTANDING:
         raise UserError(f"{cards.title_of(action)} is {action.status}; only open actions can be "
                         "withdrawn.")
-    action = _move_to(scope, action, Status.WITHDRAWN, "action.withdrawn", note=cmd.reason,
-                      reason=cmd.reason)
+    reason = _note(cmd.reason, f"/action withdraw {cmd.ref} no longer needed")
+    action = _move_to(scope, action, Status.WITHDRAWN, "action.withdrawn", note=reason,
+                      reason=reason)
     return _card_reply(scope, action, f"Action {cards.ref_of(action)} withdrawn")

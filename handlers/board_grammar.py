@@ -33,9 +33,6 @@ def parse_board(verb: str, rest: str) -> Command:
         if not name:
             raise UserError("Give the board a name.",
                             example="/board setup South East Adoption Board")
-        if len(name) > 200:
-            raise UserError("That name is too long: keep it under 200 characters.",
-                            example="/board setup South East Adoption Board")
         return BoardSetup(name=name)
     if verb in ("member", "members"):
         sub, _, tail = rest.partition(" ")
@@ -82,8 +79,6 @@ def _parse_member(sub: str, rest: str) -> Command:
     name = " ".join(tokens) or None
     if initials is None and name is None and mention is None:
         raise UserError("Give the member's initials and name.", example=example)
-    if name and len(name) > 200:
-        raise UserError("That name is too long.", example=example)
     return MemberAdd(initials=initials, name=name, role=role, mention=mention)
 
 

@@ -8,8 +8,10 @@ from sqlalchemy.orm import Session
 
 from handlers.commands import BoardSetup, Settings
 from handlers.context import Invocation
-from handlers.dates import format_local, is_timezone
+from handlers.dates import format_local, timezone_named
 from handlers.errors import UserError
+from handlers.limits import BOARD_NAME, MEMBER_NAME_MAX, SETTING_VALUE, checked, clipped
+from handlers.members import RESERVED_INITIALS, checked_initials
 from handlers.owners import initials_from_name
 from handlers.permissions import require_manager, require_member
 from handlers.policy import POLICY_KEYS, apply_setting, describe, policy_of
@@ -29,10 +31,23 @@ from storage.models import Board, Member, Role
 
 DEFAULT_TIMEZONE = "Europe/London"
 SETTING_KEYS = ("name", "timezone", *POLICY_KEYS)
+_NAME_KEY_MAX = Board.__table__.c.name_key.type.length
+
+
+def board_name(name: str, example: str = "/board setup South East Adoption Board") -> str:
+    """A board's name as it is to be stored, or ``UserError``. A few letters grow when
+    names are matched ("ß" is matched as "ss"), so a name whose matching form would not fit
+    its column is refused too, rather than failing in the database."""
+    name = checked(name, BOARD_NAME, example=example)
+    if len(store.name_key(name)) > _NAME_KEY_MAX:
+        raise UserError("That board name is too long once letters such as ß are spelt out "
+                        "for matching: please shorten it.", example=example)
+    return name
 
 
 def setup(cmd: BoardSetup, session: Session, inv: Invocation, now: datetime) -> Reply:
     """Create a board here, or bind this channel to a board the person already manages."""
+    cmd = BoardSetup(board_name(cmd.name))
     bound = store.board_for_channel(session, inv.platform, inv.workspace, inv.channel)
     if bound is not None:
         raise UserError(f"This channel already keeps the log of {bound.name}.",
@@ -52,8 +67,10 @@ def setup(cmd: BoardSetup, session: Session, inv: Invocation, now: datetime) -> 
 
 
 def found_board(session: Session, name: str, inv: Invocation, now: datetime) -> Board:
-    """Create a board bound to the invoking channel, its founder as first secretary."""
-    board = store.create_board(session, name, now=now, timezone=DEFAULT_TIMEZONE)
+    """Create a board bound to the invoking channel, its founder as first secretary.
+
+    ``UserError`` if the name, or the founder's initials, cannot be stored as given."""
+    board = store.create_board(session, board_name(name), now=now, timezone=DEFAULT_TIMEZONE)
     store.bind_channel(session, board, inv.platform, inv.workspace, inv.channel, now=now)
     founder = _founder(session, board, inv, now)
     actor = Actor(label=founder.initials if founder else "console operator",
@@ -66,8 +83,14 @@ def found_board(session: Session, name: str, inv: Invocation, now: datetime) -> 
 def _founder(session: Session, board: Board, inv: Invocation, now: datetime) -> Member | None:
     if inv.is_console_operator:
         return None
-    name = inv.user_name or inv.as_initials or "Secretary"
-    initials = inv.as_initials or initials_from_name(name) or "SEC"
+    # The platform's display name is not typed here, so it is made to fit rather than
+    # refused; and initials it happens to give that nobody may have ("Alice Lorna Long")
+    # become SEC, which the founder can change with /board member add.
+    name = clipped(inv.user_name or inv.as_initials or "", MEMBER_NAME_MAX) or "Secretary"
+    derived = initials_from_name(name)
+    if derived.upper() in RESERVED_INITIALS:
+        derived = ""
+    initials = checked_initials(inv.as_initials or derived or "SEC")
     member = add_member(session, board.id, name=name, initials=initials, role=Role.SECRETARY,
                         now=now)
     if inv.user_id is not None:
@@ -122,6 +145,11 @@ def settings(cmd: Settings, scope: Scope) -> Reply:
                         example="/board settings timezone Europe/London")
     if not cmd.value:
         raise UserError(f"Give the new {cmd.key}.", example=f"/board settings {cmd.key} …")
+    if cmd.key == "name":
+        cmd = Settings(cmd.key, board_name(cmd.value, "/board settings name Adoption Board"))
+    else:
+        cmd = Settings(cmd.key, checked(cmd.value, SETTING_VALUE,
+                                        example=f"/board settings {cmd.key} …"))
     entity = scope.board_entity()
     if cmd.key in POLICY_KEYS:
         settings = dict(entity.settings or {})
@@ -131,10 +159,13 @@ def settings(cmd: Settings, scope: Scope) -> Reply:
         return Reply(title=f"{cmd.key.capitalize()} changed from {before} to {after}",
                      tone=Tone.SUCCESS)
     if cmd.key == "timezone":
-        if not is_timezone(cmd.value):
-            raise UserError(f"“{cmd.value[:40]}” is not a timezone I know.",
+        zone = timezone_named(cmd.value)
+        if zone is None:
+            raise UserError(f"“{cmd.value[:40]}” is not a timezone I know: give a place name "
+                            "from the IANA list, such as Europe/London or America/New_York.",
                             example="/board settings timezone Europe/London")
-        before, entity.timezone = entity.timezone, cmd.value
+        cmd = Settings(cmd.key, zone)
+        before, entity.timezone = entity.timezone, zone
     else:
         clash = store.board_by_name(scope.session, cmd.value)
         if clash is not None and clash.id != entity.id:

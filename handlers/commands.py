@@ -40,6 +40,7 @@ from handlers.command_types import (
 )
 from handlers.dates import NextMeeting, PastDate, format_date, parse_due
 from handlers.errors import UserError
+from handlers.limits import has_other_digits
 from handlers.owners import MENTION_RE, OwnerRef, convention_owners, owner_token, split_tokens
 
 # The command objects live in handlers.command_types; they are importable from here too.
@@ -74,7 +75,7 @@ __all__ = [
 ]
 
 EXPORT_FORMATS = ("docx", "md", "csv")
-_REF = re.compile(r"^#?(\d{1,7})([a-z])?$", re.I)
+_REF = re.compile(r"^#?([0-9]{1,7})([a-z])?$", re.I | re.A)
 _DUE_KEYWORD = re.compile(r"\s(by|due)\s+", re.I)
 
 
@@ -121,7 +122,7 @@ def _parse_action(verb: str, rest: str, today: date) -> Command:
         due = _due(tail, today, f"/action due {ref}") if tail else None
         if due is None:
             raise UserError(
-                f"I can't read “{tail}” as a date." if tail else "Give the new due date.",
+                f"I can't read “{tail[:60]}” as a date." if tail else "Give the new due date.",
                 example=f"/action due {ref} end of March",
             )
         return SetDue(ref=ref, due=due)
@@ -166,7 +167,8 @@ def _take_ref(rest: str, verb: str, example: str) -> tuple[ActionRef, str]:
     if not first:
         raise UserError(f"Which action? Give its number after {verb}.", example=example)
     if not m:
-        raise UserError(f"“{first[:30]}” is not an action number.", example=example)
+        digits = " Write it with the digits 0 to 9." if has_other_digits(first) else ""
+        raise UserError(f"“{first[:30]}” is not an action number.{digits}", example=example)
     copy = ord(m.group(2).lower()) - ord("a") if m.group(2) else None
     return ActionRef(int(m.group(1)), copy), tail.strip()
 
@@ -250,8 +252,10 @@ def _parse_list(rest: str) -> ListActions:
         word = tokens[i].lower()
         if word in ("open", "all", "mine", "overdue", "closed", "decisions"):
             scope = word
-        elif word == "page" and i + 1 < len(tokens) and re.fullmatch(r"[0-9]{1,6}",
-                                                                     tokens[i + 1]):
+        elif word == "page":
+            if i + 1 == len(tokens) or not re.fullmatch(r"[0-9]{1,6}", tokens[i + 1]):
+                raise UserError("Give the page as a number written with the digits 0 to 9.",
+                                example="/action list all page 2")
             page = max(1, int(tokens[i + 1]))
             i += 1
         elif (ref := owner_token(tokens[i])) is not None and (

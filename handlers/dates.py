@@ -16,6 +16,7 @@ from zoneinfo import ZoneInfo, available_timezones
 from dateparser.date import DateDataParser
 
 from handlers.errors import UserError
+from handlers.limits import MEETING_LABEL, checked, has_other_digits
 
 DEFAULT_MEETING_TIME = time(10, 0)
 
@@ -30,24 +31,25 @@ MONTHS = {name.lower(): i for i, name in enumerate(calendar.month_name) if name}
 MONTHS.update({name.lower(): i for i, name in enumerate(calendar.month_abbr) if name})
 MONTHS["sept"] = 9
 
-_BARE_NUMBER = re.compile(r"^\s*#?\d+[a-z]?\s*$", re.I)
+_BARE_NUMBER = re.compile(r"^\s*#?\d+[a-z]?\s*$", re.I | re.A)
 _NEXT_MEETING = re.compile(r"^(?:the\s+)?next\s+(?:board\s+)?meeting$", re.I)
 _END_OF_MONTH = re.compile(r"^(?:the\s+)?end\s+of\s+(?:the\s+|this\s+)?month$", re.I)
 _END_OF_NAMED = re.compile(
-    r"^(?:the\s+)?end\s+of\s+(?:the\s+|this\s+)?([a-z]+)(?:\s+(\d{4}))?$", re.I
+    r"^(?:the\s+)?end\s+of\s+(?:the\s+|this\s+)?([a-z]+)(?:\s+(\d{4}))?$", re.I | re.A
 )
-_QUARTER = re.compile(r"^(?:end\s+of\s+)?q([1-4])(?:\s+(\d{4}))?$", re.I)
-_MONTH_ONLY = re.compile(r"^([a-z]+)(?:\s+(\d{4}))?$", re.I)
+_QUARTER = re.compile(r"^(?:end\s+of\s+)?q([1-4])(?:\s+(\d{4}))?$", re.I | re.A)
+_MONTH_ONLY = re.compile(r"^([a-z]+)(?:\s+(\d{4}))?$", re.I | re.A)
 _DATE_WORDS = re.compile(
     r"\d|\b(?:" + "|".join(sorted(MONTHS)) + r"|mon|tue|wed|thu|fri|sat|sun|today|tomorrow"
-    r"|yesterday|day|week|fortnight|month|year|next|end|ago)", re.I
+    r"|yesterday|day|week|fortnight|month|year|next|end|ago)", re.I | re.A
 )
 MAX_YEARS_AHEAD = 10
 _MONTH_NAMES = "|".join(sorted(MONTHS, key=len, reverse=True))
 _DAY_MONTH_NAME = re.compile(
-    rf"^(\d{{1,2}})(?:st|nd|rd|th)?\s+({_MONTH_NAMES}),?(?:\s+(\d{{4}}|\d{{2}}))?$", re.I)
-_DAY_MONTH_NUMBER = re.compile(r"^(\d{1,2})([/.-])(\d{1,2})(?:\2(\d{4}|\d{2}))?$")
-_HAS_TIME = re.compile(r"\d{1,2}\s*[:.]\s*\d{2}|\d\s*(?:am|pm)\b|\bnoon\b|\bmidday\b", re.I)
+    rf"^(\d{{1,2}})(?:st|nd|rd|th)?\s+({_MONTH_NAMES}),?(?:\s+(\d{{4}}|\d{{2}}))?$", re.I | re.A)
+_DAY_MONTH_NUMBER = re.compile(r"^(\d{1,2})([/.-])(\d{1,2})(?:\2(\d{4}|\d{2}))?$", re.A)
+_HAS_TIME = re.compile(r"\d{1,2}\s*[:.]\s*\d{2}|\d\s*(?:am|pm)\b|\bnoon\b|\bmidday\b",
+                       re.I | re.A)
 
 
 class PastDate(UserError):
@@ -126,7 +128,10 @@ def parse_due(text: str, today: date) -> date | NextMeeting | None:
     A date that has passed raises ``UserError``: an action cannot be due yesterday.
     """
     text = " ".join(text.split()).strip(" .,;")
-    if not text or _BARE_NUMBER.match(text) or len(text) > 60 or not _DATE_WORDS.search(text):
+    if not text or _BARE_NUMBER.match(text) or len(text) > 60:
+        return None
+    _refuse_other_digits(text, "3/4 or 5 May 2027")
+    if not _DATE_WORDS.search(text):
         return None
     found = _own_rules(text, today) or _exact_day(text, today)
     if found is None:
@@ -136,6 +141,14 @@ def parse_due(text: str, today: date) -> date | NextMeeting | None:
     if isinstance(found, date) and found < today:
         raise PastDate(found, today + timedelta(days=14))
     return found
+
+
+def _refuse_other_digits(text: str, example: str) -> None:
+    """Dates and times are written with the digits 0-9: "٣/٤" or "10:٣٠" is refused, not
+    guessed at (``int`` reads "٣" as 3 but refuses "²", and dateparser differs again)."""
+    if has_other_digits(text):
+        raise UserError(f"Write dates and times with the digits 0 to 9: “{text[:60]}” has "
+                        "other digits.", example=example)
 
 
 def _exact_day(text: str, today: date) -> date | None:
@@ -191,10 +204,11 @@ def parse_meeting_time(text: str, tz: str, now: datetime) -> tuple[datetime, boo
 
     Without a time of day the meeting is put at 10:00, and the caller says so.
     """
-    text = " ".join(text.split()).strip(" .,;")
     zone = ZoneInfo(tz)
     today = now.astimezone(zone).date()
     example = f"/board meeting add {format_date(today + timedelta(days=30))} 10:30"
+    text = checked(text, MEETING_LABEL, example=example).strip(" .,;")
+    _refuse_other_digits(text, example)
     unreadable = UserError(f"I can't read “{text[:60]}” as a date and time.", example=example)
     if not text or _BARE_NUMBER.match(text) or len(text) > 60 or not _DATE_WORDS.search(text):
         raise unreadable
@@ -241,15 +255,25 @@ def local_date(at: datetime, tz: str) -> date:
 
 
 @lru_cache(maxsize=1)
-def _known_zones() -> frozenset[str]:
-    """zoneinfo's IANA names without its posix/ and right/ copies of them (right/ clocks
-    count leap seconds and run 27 seconds apart from everyone's)."""
-    return frozenset(z for z in available_timezones() if not z.startswith(("posix/", "right/")))
+def _timezones() -> dict[str, str]:
+    """The IANA place names, by their case-folded spelling. Not ``posix/…`` or ``right/…``
+    (copies, the latter counting leap seconds, which no clock does), nor names without a
+    "/" but UTC: ``localtime`` is the server's own zone, ``Factory`` a placeholder, and
+    "EST" or "GB" are old aliases people misread. Listing them reads the tz database (tens
+    of milliseconds), hence the cache."""
+    return {name.casefold(): name for name in available_timezones()
+            if ("/" in name or name == "UTC") and not name.startswith(("posix/", "right/"))}
 
 
 def is_timezone(name: str) -> bool:
-    """An IANA region name (``Europe/London``) or UTC: what a board's times may be kept in."""
-    return name in _known_zones() and ("/" in name or name == "UTC")
+    """Whether a stored name (a backup's, say) is one of those timezones, spelt exactly."""
+    return timezone_named(name) == name
+
+
+def timezone_named(name: str) -> str | None:
+    """The IANA timezone a person typed, spelt as IANA spells it ("europe/london" is
+    Europe/London), or None when it is not one."""
+    return _timezones().get(name.strip().casefold())
 
 
 def parse_meeting_ref(text: str, today: date) -> NextMeeting | tuple[date, str]:
@@ -257,8 +281,9 @@ def parse_meeting_ref(text: str, today: date) -> NextMeeting | tuple[date, str]:
 
     Returns NEXT_MEETING, or (date, "day") for a day, or (first of month, "month").
     """
-    text = " ".join(text.split()).strip(" .,;")
     example = "/action defer 58 next meeting"
+    text = checked(text, MEETING_LABEL, example=example).strip(" .,;")
+    _refuse_other_digits(text, example)
     if _NEXT_MEETING.match(text):
         return NEXT_MEETING
     m = _MONTH_ONLY.match(text)

@@ -49,6 +49,7 @@ from handlers.context import Invocation
 from handlers.dates import today_in
 from handlers.errors import UserError
 from handlers.help import help_reply
+from handlers.limits import COMMAND, COMMAND_KEPT_MAX, checked, clipped
 from handlers.minutes import chat
 from handlers.replies import Reply, Tone, error_reply
 from handlers.scope import Scope
@@ -107,6 +108,10 @@ def handle(
     if root not in ("action", "board"):
         return error_reply(f"Commands start with /action or /board, not “{root[:30]}”.",
                            "/action help")
+    try:
+        checked(text, COMMAND)
+    except UserError as err:
+        return error_reply(err.message, f"/{root} help")
     return _guarded(lambda board, when: parse(
         root, text, today=today_in(board.timezone if board else DEFAULT_TIMEZONE, when)),
         f"/{root} {text}", invocation, uow, now)
@@ -206,7 +211,7 @@ def _run(command: Any, command_text: str, tx: CommandTransaction, board: BoardRo
         raise UserError("This channel does not keep a board's action log yet. Set one up here "
                         "(you become its secretary).", example="/board setup Adoption Board")
     scope = Scope(tx=tx, board=board, invocation=inv, member=member, now=now,
-                  command_text=command_text[:1000])
+                  command_text=clipped(command_text, COMMAND_KEPT_MAX))
     if inv.board_id is not None and scope.member is None:
         raise UserError(f"You are not a member of {board.name}.")
     return (route or ROUTES[type(command)])(command, scope)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from handlers.commands import MemberAdd, MemberList, MemberRemove
 from handlers.errors import NotFound, UserError
+from handlers.limits import INITIALS, MEMBER_NAME, checked
 from handlers.owners import ALL, OwnerRef, initials_from_name
 from handlers.permissions import require_manager, require_member
 from handlers.replies import Button, Reply, Tone
@@ -12,6 +13,30 @@ from storage import members as store
 from storage.actions import OwnerSpec
 from storage.board_rows import MemberRow
 from storage.models import MANAGER_ROLES, Member, Role
+
+EXAMPLE = "/board member add MH Mac Heath chair"
+# Words that, after @, mean something else than a member, so nobody may have them as initials.
+RESERVED_INITIALS = {
+    "ALL": "everyone on the board",
+    "HERE": "everyone in the channel (a chat ping)",
+    "CHAN": "everyone in the channel (a chat ping)",
+    "TEAM": "everyone in the team (a chat ping)",
+    "TO": "the “to” of “MH to …”",
+}
+
+
+def checked_initials(initials: str, example: str = EXAMPLE) -> str:
+    """Initials as stored (upper case), or ``UserError``: too long, a control character,
+    or a word that @ gives another meaning (``@ALL`` is everyone)."""
+    initials = checked(initials, INITIALS, example=example).upper()
+    if len(initials) > INITIALS.limit:  # "ß" is "SS" in capitals
+        raise UserError(f"Initials can be at most {INITIALS.limit} letters.", example=example)
+    if " " in initials or not initials:
+        raise UserError("Initials are one word, such as MH.", example=example)
+    if initials in RESERVED_INITIALS:
+        raise UserError(f"{initials} cannot be anyone's initials: @{initials} means "
+                        f"{RESERVED_INITIALS[initials]}. Give other initials.", example=example)
+    return initials
 
 
 def describe(member: Member | MemberRow) -> str:
@@ -83,10 +108,13 @@ def resolve_owners(
 def add(cmd: MemberAdd, scope: Scope) -> Reply:
     require_manager(scope, "add members")
     name = cmd.name or (cmd.mention.mention_name if cmd.mention else None)
+    if name is not None:
+        name = checked(name, MEMBER_NAME, example=EXAMPLE) or None
     initials = cmd.initials or (initials_from_name(name) if name else None)
     if not initials:
         raise UserError("Give the member's initials.",
                         example="/board member add <@U123> MH Mac Heath")
+    initials = checked_initials(initials)
     found = store.member_by_initials(scope.db, scope.board.id, initials, include_removed=True)
     if cmd.mention is not None and cmd.mention.user_id is not None:
         linked = find_member(scope, cmd.mention)

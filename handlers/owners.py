@@ -17,7 +17,9 @@ _CONVENTION = re.compile(
     rf"^\s*(?P<owners>(?:{_INITIALS}|All)(?:{_SEP}(?:{_INITIALS}))*)\s+to\s+\S", re.UNICODE
 )
 _SPLIT = re.compile(r"\s*(?:,|/|&|\+|\band\b)\s*|\s+")
-MENTION_RE = re.compile(r"<@([A-Za-z0-9._:-]+)(?:\|([^>]*))?>")
+# A platform's account id: Slack's are about 11 characters, Teams' about 100; the bound
+# keeps a typed "mention" within the column that links an account to a member.
+MENTION_RE = re.compile(r"<@([A-Za-z0-9._:-]{1,200})(?:\|([^>]*))?>")
 
 
 @dataclass(frozen=True)

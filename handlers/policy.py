@@ -9,6 +9,7 @@ from datetime import time, timedelta
 from typing import Any
 
 from handlers.errors import UserError
+from handlers.limits import is_ascii_number
 
 
 @dataclass(frozen=True)
@@ -54,9 +55,10 @@ def policy_of(settings: dict[str, Any] | None) -> Policy:
 def _whole(value: str, key: str, low: int, high: int, *, allow_off: bool) -> int | None:
     if allow_off and value.lower() in ("off", "none", "no", "0"):
         return None
-    if not value.isdigit() or not low <= int(value) <= high:
+    if not is_ascii_number(value) or not low <= int(value) <= high:
         off = " or off" if allow_off else ""
-        raise UserError(f"{key} takes a whole number from {low} to {high}{off}.",
+        raise UserError(f"{key} takes a whole number from {low} to {high}{off}, written "
+                        "with the digits 0 to 9.",
                         example=f"/board settings {key} {low if low > 1 else 2}")
     return int(value)
 
@@ -70,13 +72,14 @@ def apply_setting(settings: dict[str, Any], key: str, value: str) -> tuple[str, 
             settings[key] = []
         else:
             parts = [p for p in re.split(r"[,\s]+", value) if p]
-            if not parts or not all(p.isdigit() and 1 <= int(p) <= HIGHEST[key] for p in parts):
+            if not parts or not all(is_ascii_number(p) and 1 <= int(p) <= HIGHEST[key]
+                                    for p in parts):
                 raise UserError(f"reminders takes working days from 1 to {HIGHEST[key]}, e.g. "
                                 "5,1, or off.",
                                 example="/board settings reminders 5,1")
             settings[key] = sorted({int(p) for p in parts}, reverse=True)
     elif key == "time":
-        m = re.fullmatch(r"(\d{1,2})[:.](\d{2})", value)
+        m = re.fullmatch(r"([0-9]{1,2})[:.]([0-9]{2})", value)
         if not m or int(m.group(1)) > 23 or int(m.group(2)) > 59:
             raise UserError("time takes a 24-hour time such as 09:00.",
                             example="/board settings time 09:00")

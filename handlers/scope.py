@@ -10,6 +10,7 @@ from sqlalchemy.orm import Session
 
 from handlers.context import Invocation
 from handlers.dates import today_in
+from handlers.limits import MEMBER_NAME_MAX, clipped
 from storage.board_rows import BoardRow, MemberRow
 from storage.history import Actor, record
 from storage.models import MANAGER_ROLES, Board
@@ -57,7 +58,7 @@ class Scope:
             return Actor(label=self.member.initials, platform=self.invocation.platform,
                           member_id=self.member.id)
         label = self.invocation.user_name or self.invocation.user_id or "console operator"
-        return Actor(label=label, platform=self.invocation.platform)
+        return Actor(label=clipped(label, MEMBER_NAME_MAX), platform=self.invocation.platform)
 
     def record(self, kind: str, *, action_id: int | None = None, **data: object) -> None:
         record(self.db, board_id=self.board.id, kind=kind, actor=self.actor, at=self.now,

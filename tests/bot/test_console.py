@@ -236,3 +236,108 @@ def test_help_imports_no_heavy_libraries(args: list[str], tmp_path: Path) -> Non
     assert result.returncode == 0, result.stderr
     loaded = json.loads(result.stdout.strip().splitlines()[-1])
     assert loaded == []
+
+
+def console_bytes(*args: str, stdin: bytes, cwd: Path,
+                  strict_utf8: bool = True) -> subprocess.CompletedProcess[bytes]:
+    """The console under a strict UTF-8 locale, fed raw bytes (which may not be UTF-8)."""
+    env = _env()
+    if strict_utf8:
+        env.update(LC_ALL="C.UTF-8", PYTHONIOENCODING="utf-8:strict")
+    return subprocess.run([sys.executable, "-m", "bot.cli", "console", *args], input=stdin,
+                          capture_output=True, timeout=TIMEOUT, cwd=cwd, env=env)
+
+
+def test_a_line_that_is_not_utf8_is_answered_and_the_lines_around_it_run(
+    engine: Engine, tmp_path: Path,
+) -> None:
+    stdin = (b"/action add KY to draft the paper\n"
+             b"/action add KY to pay \xa3 5 for the room\n"
+             b"/action add AC to book the room\n"
+             b"\xff\xfe\n"
+             b"/action list all\n")
+    result = console_bytes("--db", url_of(engine), "--board", "Console Board", "--as", "RE",
+                           stdin=stdin, cwd=tmp_path)
+
+    out = result.stdout.decode("utf-8")
+    assert result.returncode == 0, result.stderr
+    assert b"Traceback" not in result.stdout + result.stderr
+    titles = replies_in(out)
+    assert titles[0] == "✓ Action 1 added"
+    assert titles[1] == ("✗ Line 2 is not UTF-8 text (byte 0xA3 at position 23), so it was "
+                         "not run: “/action add KY to pay \ufffd 5 for the room”")
+    assert titles[2] == "✓ Action 2 added"
+    assert titles[3].startswith("✗ Line 4 is not UTF-8 text (byte 0xFF at position 1)")
+    assert titles[4].startswith("All actions and decisions on Console Board")
+    with UnitOfWork(engine).transaction() as session:
+        texts = session.scalars(select(Action.text).order_by(Action.number)).all()
+    assert texts == ["KY to draft the paper", "AC to book the room"]
+
+
+def test_a_line_longer_than_any_command_is_skipped_without_reading_it_whole(
+    tmp_path: Path,
+) -> None:
+    stdin = b"/action add KY to " + b"x" * 3_000_000 + b"\n/action add KY to tidy up\n"
+    result = console_bytes("--db", f"sqlite:///{tmp_path / 'log.db'}", "--board", "B",
+                           "--as", "RE", stdin=stdin, cwd=tmp_path)
+
+    assert result.returncode == 0, result.stderr
+    titles = replies_in(result.stdout.decode("utf-8"))
+    assert titles == ["✗ Line 1 is longer than any command (5,000 characters at most), so it "
+                      "was not read.", "✓ Action 1 added"]
+
+
+def test_stored_escape_sequences_are_never_printed(tmp_path: Path) -> None:
+    """A board name and an action text stored with terminal escapes (as an old version or
+    another tool could have written them) print as plain text."""
+    db = tmp_path / "log.db"
+    first = console_bytes("--db", f"sqlite:///{db}", "--board", "B", "--as", "RE",
+                          stdin=b"/action add KY to draft the paper\n", cwd=tmp_path)
+    assert first.returncode == 0, first.stderr
+    engine = make_engine(f"sqlite:///{db}")
+    try:
+        with engine.begin() as conn:
+            conn.execute(Action.__table__.update().values(
+                text="KY to \x1b]0;pwned\x07draft \x1b[2J\x1b[31mthe\x1b[0m paper\x9b1A\x07"))
+            conn.execute(Board.__table__.update().values(name="B\x1b]0;owned\x1b\\"))
+    finally:
+        engine.dispose()
+
+    result = console_bytes("--db", f"sqlite:///{db}", "--as", "RE",
+                           stdin=b"/action show 1\n/action list\n", cwd=tmp_path)
+
+    assert result.returncode == 0, result.stderr
+    out = result.stdout.decode("utf-8")
+    assert "Action 1: KY to draft the paper" in out
+    assert "Open actions on B" in out
+    assert not any(c in out for c in "\x1b\x07\x9b"), repr(out)
+    assert all(c in "\n\t" or c.isprintable() for c in out), repr(out)
+
+
+@pytest.mark.parametrize(
+    ("args", "message"),
+    [
+        (["--board", "B" * 121, "--as", "RE"],
+         "actionbot: A board name can be at most 120 characters (this one has 121)."),
+        (["--board", "Adoption\x1bBoard", "--as", "RE"],
+         "actionbot: A board name cannot hold control characters such as U+001B: type it "
+         "again without them."),
+        (["--board", "Adoption Board", "--as", "all"],
+         "actionbot: ALL cannot be anyone's initials: @ALL means everyone on the board. Give "
+         "other initials."),
+        (["--board", "Adoption Board", "--as", "ABCDEFGHIJK"],
+         "actionbot: Initials can be at most 10 characters (this one has 11)."),
+    ],
+    ids=["long-board", "escape-in-board", "as-all", "long-initials"],
+)
+def test_unusable_board_or_initials_are_one_line_on_stderr(
+    engine: Engine, tmp_path: Path, args: list[str], message: str,
+) -> None:
+    result = console_bytes("--db", url_of(engine), *args, stdin=b"/action list\n",
+                           cwd=tmp_path)
+
+    assert result.returncode == 2
+    assert result.stdout == b""
+    assert result.stderr.decode("utf-8").strip() == message
+    with UnitOfWork(engine).transaction() as session:
+        assert session.scalars(select(Board.name)).all() == []

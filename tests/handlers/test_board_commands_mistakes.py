@@ -32,7 +32,8 @@ from tests.handlers.reading_back import members, reply_fields, upcoming
          "/board meeting cancel 5 May 2027"),
         ("/board meeting frob", "I don't know “/board meeting frob”: use add, list, move or "
          "cancel.", "/board meeting add 5 May 2027 10:30"),
-        ("/board settings timezone Mars/Base", "“Mars/Base” is not a timezone I know.",
+        ("/board settings timezone Mars/Base", "“Mars/Base” is not a timezone I know: give a "
+         "place name from the IANA list, such as Europe/London or America/New_York.",
          "/board settings timezone Europe/London"),
     ],
 )

@@ -149,7 +149,7 @@ def test_list(text: str, expected: ListActions) -> None:
         ("withdraw", "Which action?"),
         ("decision", "What was decided?"),
         ("list banana", "I can't list “banana”"),
-        ("list page", "I can't list “page”"),
+        ("list page", "Give the page as a number written with the digits 0 to 9."),
         ("show", "Which action? Give its number after show."),
         ("show fifty", "“fifty” is not an action number."),
     ],

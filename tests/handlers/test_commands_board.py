@@ -105,11 +105,9 @@ def test_board_commands(text: str, expected: Command) -> None:
     [
         ("frobnicate", "I don't know “/board frobnicate”"),
         ("setup", "Give the board a name."),
-        ("setup " + "x" * 201, "too long"),
         ("member frob", "I don't know “/board member frob”"),
         ("member add", "Give the member's initials and name."),
         ("member add chair", "Give the member's initials and name."),
-        ("member add MH " + "x" * 201, "too long"),
         ("member remove", "Say whom to remove"),
         ("member remove MH RE", "Say whom to remove"),
         ("member remove all", "Say whom to remove"),

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import hashlib
 import hmac
+import itertools
 import json
 import socket
 import threading
@@ -30,6 +31,7 @@ from tests.conftest import NOW
 SECRET = "test-signing-secret"
 TEAM = "T1"
 CHANNEL = "C1"
+TRIGGERS = itertools.count(1)
 
 
 @pytest.fixture
@@ -53,6 +55,7 @@ class SlackHTTP:
     base: str
     fake: FakeSlack
     secret: str = SECRET
+    last_trigger_id: str = ""
 
     def post(self, body: str, *, content_type: str, timestamp: int | None = None,
              signature: str | None = None) -> tuple[int, dict[str, Any] | str]:
@@ -76,23 +79,31 @@ class SlackHTTP:
 
     def command(self, text: str, *, user: str = "U1", channel: str = CHANNEL,
                 command: str = "/action") -> dict[str, Any]:
+        # Unique, as Slack's are: the app refuses the same signed bytes twice.
+        self.last_trigger_id = f"trig.{next(TRIGGERS)}"
         form = {"token": "x", "team_id": TEAM, "team_domain": "council",
                 "channel_id": channel, "channel_name": "board", "user_id": user,
                 "user_name": self.fake.users.get(user, user).lower(), "command": command,
                 "text": text, "response_url": self.fake.response_url,
-                "trigger_id": "trig.1", "api_app_id": "A1"}
+                "trigger_id": self.last_trigger_id, "api_app_id": "A1"}
         status, body = self.post(urlencode(form),
                                  content_type="application/x-www-form-urlencoded")
         assert status == 200, body
         return body if isinstance(body, dict) else {"text": body}
 
     def interactive(self, payload: dict[str, Any]) -> tuple[int, dict[str, Any] | str]:
+        """Each press stamped with its own ``action_ts``, as Slack's are: two clicks on one
+        button are two requests, not one replayed."""
+        if isinstance(payload.get("actions"), list):
+            payload = {**payload, "actions": [
+                {**action, "action_ts": f"{time.time():.6f}.{next(TRIGGERS)}"}
+                if isinstance(action, dict) else action for action in payload["actions"]]}
         return self.post(urlencode({"payload": json.dumps(payload)}),
                          content_type="application/x-www-form-urlencoded")
 
     def event(self, event: dict[str, Any]) -> tuple[int, dict[str, Any] | str]:
         body = {"token": "x", "team_id": TEAM, "api_app_id": "A1", "type": "event_callback",
-                "event": event, "event_id": "Ev1", "event_time": int(time.time())}
+                "event": event, "event_id": f"Ev{next(TRIGGERS)}", "event_time": int(time.time())}
         return self.post(json.dumps(body), content_type="application/json")
 
 

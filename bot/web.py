@@ -107,7 +107,7 @@ def _bolt_request(request: Request, body: str) -> BoltRequest | str:
     1,000-deep array raised there)."""
     from slack_bolt import BoltRequest
 
-    from bot.slack.refusals import SHAPE_ERRORS
+    from bot.slack.refusals import SHAPE_ERRORS, bolt_cannot_read
 
     try:
         bolt_request = BoltRequest(body=body, query=request.url.query,
@@ -116,7 +116,7 @@ def _bolt_request(request: Request, body: str) -> BoltRequest | str:
         return f"{type(err).__name__}: {str(err)[:100]}".replace("\n", " ")
     if not isinstance(bolt_request.body, dict):
         return "it is not a JSON object"
-    return bolt_request
+    return bolt_cannot_read(bolt_request.body) or bolt_request
 
 
 def _client(request: Request) -> str:

@@ -31,6 +31,38 @@ class MalformedPayload(ValueError):
     """A signed payload not shaped as Slack documents, or carrying a value we never sent."""
 
 
+# Where Bolt itself indexes a payload before any listener runs (slack_bolt.request.
+# payload_utils, also while building an error handler's arguments): these must be there and
+# of these types, or Bolt raises where no handler of ours can answer.
+_BOLT_READS: dict[str, tuple[str, type]] = {
+    "event_callback": ("event", dict), "block_actions": ("actions", list),
+    "interactive_message": ("actions", list), "view_submission": ("view", dict),
+    "view_closed": ("view", dict), "workflow_step_edit": ("workflow_step", dict),
+}
+
+
+def bolt_cannot_read(body: dict[str, Any]) -> str | None:
+    """What in a parsed body would trip Bolt up before our listeners, or None."""
+    if "command" in body and not isinstance(body["command"], str):
+        return "its command is not text"
+    kind = body.get("type")
+    if not isinstance(kind, str | None):
+        return "its type is not text"
+    key, wanted = _BOLT_READS.get(kind or "", ("", object))
+    if not key:
+        return None
+    part = body.get(key)
+    if not isinstance(part, wanted) or not part:
+        return f"its {key} is not a non-empty {wanted.__name__}"
+    if key == "actions" and not isinstance(part[0], dict):
+        return "its first action is not an object"
+    if key == "event" and not isinstance(part.get("type"), str):
+        return "its event has no type"
+    if key == "view" and not isinstance(part.get("callback_id", ""), str):
+        return "its view's callback_id is not text"
+    return None
+
+
 def payload_kind(body: dict[str, Any]) -> str:
     """``command /action``, ``block_actions``, ``event app_home_opened``…, for the log."""
     if "command" in body:

@@ -7,23 +7,27 @@ import hashlib
 import hmac
 import itertools
 import json
+import logging
 import socket
 import threading
 import time
 import urllib.error
 import urllib.request
 from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from typing import Any
 from urllib.parse import urlencode
 
 import pytest
 import uvicorn
+from sqlalchemy import select
 
 from bot.config import SlackConfig
 from bot.slack.app import build_app
 from bot.slack.listeners import SlackListeners
 from bot.web import build_web_app
+from storage.models import Base
 from storage.uow import UnitOfWork
 from tests.bot.slack.fake_slack import FakeSlack
 from tests.conftest import NOW
@@ -57,15 +61,27 @@ class SlackHTTP:
     secret: str = SECRET
     last_trigger_id: str = ""
 
-    def post(self, body: str, *, content_type: str, timestamp: int | None = None,
-             signature: str | None = None) -> tuple[int, dict[str, Any] | str]:
-        ts = str(timestamp if timestamp is not None else int(time.time()))
-        digest = hmac.new(self.secret.encode(), f"v0:{ts}:{body}".encode(),
+    def signature(self, body: bytes, timestamp: str) -> str:
+        """``X-Slack-Signature`` for these bytes, as Slack computes it."""
+        digest = hmac.new(self.secret.encode(), b"v0:" + timestamp.encode() + b":" + body,
                           hashlib.sha256).hexdigest()
-        request = urllib.request.Request(
-            f"{self.base}/slack/events", data=body.encode(), method="POST",
-            headers={"Content-Type": content_type, "X-Slack-Request-Timestamp": ts,
-                     "X-Slack-Signature": signature or f"v0={digest}"})
+        return f"v0={digest}"
+
+    def post(self, body: str | bytes, *, content_type: str, timestamp: int | None = None,
+             signature: str | None = None,
+             headers: dict[str, str] | None = None) -> tuple[int, dict[str, Any] | str]:
+        """Signed as Slack signs (unless ``signature`` is given); ``headers`` add to or
+        replace Slack's."""
+        raw = body.encode() if isinstance(body, str) else body
+        ts = str(timestamp if timestamp is not None else int(time.time()))
+        return self.send(raw, {"Content-Type": content_type, "X-Slack-Request-Timestamp": ts,
+                               "X-Slack-Signature": signature or self.signature(raw, ts),
+                               **(headers or {})})
+
+    def send(self, body: bytes, headers: dict[str, str]) -> tuple[int, dict[str, Any] | str]:
+        """POST exactly these bytes and headers to ``/slack/events``."""
+        request = urllib.request.Request(f"{self.base}/slack/events", data=body,
+                                         method="POST", headers=headers)
         try:
             with urllib.request.urlopen(request, timeout=30) as response:
                 raw = response.read().decode()
@@ -107,8 +123,9 @@ class SlackHTTP:
         return self.post(json.dumps(body), content_type="application/json")
 
 
-@pytest.fixture
-def slack(uow: UnitOfWork, fake_slack: FakeSlack) -> Iterator[SlackHTTP]:
+@contextmanager
+def serve_slack(uow: UnitOfWork, fake_slack: FakeSlack) -> Iterator[SlackHTTP]:
+    """The real app on uvicorn on a free port, on this database, for as long as the block."""
     cfg = SlackConfig(bot_token="xoxb-test", signing_secret=SECRET, app_token=None,
                       client_id=None, client_secret=None, api_url=fake_slack.url)
     port = _free_port()
@@ -123,9 +140,17 @@ def slack(uow: UnitOfWork, fake_slack: FakeSlack) -> Iterator[SlackHTTP]:
     while not server.started and time.monotonic() < deadline:
         time.sleep(0.02)
     assert server.started, "uvicorn did not start"
-    yield SlackHTTP(base, fake_slack)
-    server.should_exit = True
-    thread.join(timeout=10)
+    try:
+        yield SlackHTTP(base, fake_slack)
+    finally:
+        server.should_exit = True
+        thread.join(timeout=10)
+
+
+@pytest.fixture
+def slack(uow: UnitOfWork, fake_slack: FakeSlack) -> Iterator[SlackHTTP]:
+    with serve_slack(uow, fake_slack) as http:
+        yield http
 
 
 @pytest.fixture
@@ -138,6 +163,35 @@ def slack_board(slack: SlackHTTP) -> SlackHTTP:
         reply = slack.command(line, command="/board")
         assert ":white_check_mark:" in json.dumps(reply), reply
     return slack
+
+
+def database_contents(uow: UnitOfWork) -> dict[str, list[str]]:
+    """Every row of every table but the gate's own, to show a request changed nothing."""
+    tables = [t for t in Base.metadata.sorted_tables if t.name != "slack_requests_seen"]
+    with uow.engine.connect() as conn:
+        return {t.name: sorted(repr(tuple(row)) for row in conn.execute(select(t)))
+                for t in tables}
+
+
+@pytest.fixture
+def server_logs(caplog: pytest.LogCaptureFixture) -> Iterator[pytest.LogCaptureFixture]:
+    """Every log record of the test, uvicorn's too (its loggers do not reach the root):
+    an exception escaping the app is logged there as "Exception in ASGI application"."""
+    caplog.set_level(logging.INFO)
+    uvicorn_logger = logging.getLogger("uvicorn")
+    uvicorn_logger.addHandler(caplog.handler)
+    try:
+        yield caplog
+    finally:
+        uvicorn_logger.removeHandler(caplog.handler)
+
+
+def assert_no_traceback(logs: pytest.LogCaptureFixture) -> None:
+    """What a stranger sends may earn a warning line, never a traceback."""
+    for record in logs.records:
+        assert record.exc_info is None, (record.name, record.getMessage())
+        assert "Traceback" not in record.getMessage(), record.getMessage()
+        assert record.levelno < logging.ERROR, (record.name, record.getMessage())
 
 
 @pytest.fixture(autouse=True)

@@ -3,10 +3,19 @@ again inside Slack's five-minute window is refused, by whichever process it reac
 
 Each sighting is one ``INSERT … ON CONFLICT DO NOTHING``: of two processes given the same
 request at the same moment exactly one inserts the row, and only it lets the request in.
-On PostgreSQL the statement commits by itself (one round trip, no BEGIN or COMMIT); SQLite
-runs it in its own short transaction. Rows older than the window are deleted at most once a
-minute per process, by the sighting that finds the minute gone: no request pays for more
-than one extra statement and no sweeper is needed.
+Rows older than the window are deleted at most once a minute per process, by the sighting
+that finds the minute gone: no request pays for more than one extra statement and no
+sweeper is needed.
+
+Its commit does not wait for the disk. Waiting made a sighting cost 3.5 ms on SQLite and
+3.1 ms on PostgreSQL here, more than ``/action list`` itself, against 0.2 and 0.25 ms
+without: the whole of it was the flush. What a crash of the database (not of actionbot)
+could lose is the last moment's sightings, which would let those requests be replayed
+once more inside their five minutes; every change a command makes is still flushed before
+it is acknowledged. On PostgreSQL the insert turns ``synchronous_commit`` off for its own
+transaction only (``set_config(…, true)``), still one statement in autocommit; on SQLite
+the connection is set to ``synchronous=NORMAL`` (safe in WAL mode) for this transaction
+and back to ``FULL`` after it.
 """
 
 from __future__ import annotations
@@ -16,26 +25,32 @@ from datetime import UTC, datetime, timedelta
 from functools import lru_cache
 from typing import Any
 
-from sqlalchemy import Engine, bindparam, delete
+from sqlalchemy import Connection, Engine, String, bindparam, delete, func, literal, select
 from sqlalchemy.dialects import postgresql, sqlite
 
 from storage.db import is_sqlite, set_autocommit
-from storage.models import SlackRequestSeen
+from storage.models import SlackRequestSeen, UTCDateTime
 
 WINDOW = timedelta(minutes=5)
 PRUNE_EVERY = timedelta(minutes=1)
 
 _PRUNE = delete(SlackRequestSeen).where(SlackRequestSeen.sent_at < bindparam("before"))
+_COLUMNS = ["signature_hash", "sent_at"]
 
 
 @lru_cache(maxsize=4)
 def _sighting_statement(dialect: str) -> Any:
     """INSERT … ON CONFLICT (signature_hash) DO NOTHING RETURNING, built once per dialect
     (a row comes back only if this statement inserted it)."""
-    insert = postgresql.insert if dialect == "postgresql" else sqlite.insert
-    return (insert(SlackRequestSeen)
-            .values(signature_hash=bindparam("key"), sent_at=bindparam("sent_at"))
-            .on_conflict_do_nothing(index_elements=[SlackRequestSeen.signature_hash])
+    key, sent_at = bindparam("key", type_=String()), bindparam("sent_at", type_=UTCDateTime())
+    if dialect == "postgresql":
+        no_wait = select(func.set_config("synchronous_commit", "off", literal(True))
+                         .label("set")).cte("no_wait")
+        statement = postgresql.insert(SlackRequestSeen).from_select(
+            _COLUMNS, select(key, sent_at).select_from(no_wait))
+    else:
+        statement = sqlite.insert(SlackRequestSeen).values(signature_hash=key, sent_at=sent_at)
+    return (statement.on_conflict_do_nothing(index_elements=[SlackRequestSeen.signature_hash])
             .returning(SlackRequestSeen.signature_hash))
 
 
@@ -50,7 +65,7 @@ class SeenRequests:
     def __init__(self, engine: Engine) -> None:
         self.engine = engine
         self._insert = _sighting_statement(engine.dialect.name)
-        self._autocommit = not is_sqlite(engine)
+        self._sqlite = is_sqlite(engine)
         self._prune_after = datetime.min.replace(tzinfo=UTC)
 
     def first_sighting(self, signature: str, sent_at: datetime, *, now: datetime) -> bool:
@@ -59,14 +74,26 @@ class SeenRequests:
         if prune:
             self._prune_after = now + PRUNE_EVERY
         with self.engine.connect() as conn:
-            if self._autocommit:
-                set_autocommit(conn, True)
-            else:
-                conn.begin()
+            if self._sqlite:
+                return self._in_sqlite(conn, signature, sent_at, now if prune else None)
+            set_autocommit(conn, True)
             if prune:
                 conn.execute(_PRUNE, {"before": now - WINDOW})
-            inserted = conn.execute(self._insert, {"key": signature_key(signature),
-                                                   "sent_at": sent_at}).first() is not None
-            if not self._autocommit:
-                conn.commit()
-        return inserted
+            return self._inserted(conn, signature, sent_at)
+
+    def _in_sqlite(self, conn: Connection, signature: str, sent_at: datetime,
+                   prune_at: datetime | None) -> bool:
+        driver = conn.connection.driver_connection
+        assert driver is not None
+        driver.execute("PRAGMA synchronous=NORMAL")  # outside any transaction, as it must be
+        try:
+            with conn.begin():
+                if prune_at is not None:
+                    conn.execute(_PRUNE, {"before": prune_at - WINDOW})
+                return self._inserted(conn, signature, sent_at)
+        finally:
+            driver.execute("PRAGMA synchronous=FULL")
+
+    def _inserted(self, conn: Connection, signature: str, sent_at: datetime) -> bool:
+        return conn.execute(self._insert, {"key": signature_key(signature),
+                                           "sent_at": sent_at}).first() is not None

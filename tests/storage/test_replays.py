@@ -66,3 +66,15 @@ def test_rows_older_than_the_window_are_pruned_at_most_once_a_minute(engine: Eng
     with engine.connect() as conn:
         oldest = conn.scalar(select(func.min(SlackRequestSeen.sent_at)))
     assert oldest == later
+
+
+def test_commands_after_a_sighting_still_wait_for_the_disk(engine: Engine) -> None:
+    """A sighting's commit skips the flush; the connection it used, back in the pool for
+    the next command, flushes again."""
+    seen = SeenRequests(engine)
+    seen.first_sighting(SIGNATURE, NOW, now=NOW)
+    with engine.connect() as conn:
+        if engine.dialect.name == "sqlite":
+            assert conn.exec_driver_sql("PRAGMA synchronous").scalar() == 2  # FULL
+        else:
+            assert conn.exec_driver_sql("SHOW synchronous_commit").scalar() == "on"

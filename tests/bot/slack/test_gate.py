@@ -11,11 +11,14 @@ from urllib.parse import urlencode, urlparse
 import pytest
 from sqlalchemy import func, select
 
-from bot.slack.gate import MAX_BODY_BYTES
+from bot.slack.gate import MAX_BODY_BYTES, Refusal, SlackGate
+from storage.db import make_engine
 from storage.models import Action, SlackRequestSeen
+from storage.replays import SeenRequests
 from storage.uow import UnitOfWork
 from tests.bot.slack.conftest import (
     CHANNEL,
+    SECRET,
     TEAM,
     SlackHTTP,
     assert_no_traceback,
@@ -211,3 +214,18 @@ def test_the_table_keeps_only_hashes_of_signatures(
         rows = conn.execute(select(SlackRequestSeen)).all()
     assert rows and all(len(row.signature_hash) == 64 for row in rows)
     assert all(not row.signature_hash.startswith("v0=") for row in rows)
+
+
+def test_with_the_database_down_the_sender_is_told_and_nothing_runs() -> None:
+    """Fails closed: a request whose signature cannot be recorded is not let in, and the
+    answer is one Slack shows a slash command's sender (a 200 with text)."""
+    down = make_engine("postgresql://postgres@127.0.0.1:1/none",
+                       connect_args={"connect_timeout": 2})
+    gate = SlackGate(SECRET, SeenRequests(down))
+    body, stamp = b"command=%2Faction&text=list", str(int(time.time()))
+    http = SlackHTTP("http://unused", fake=None)  # type: ignore[arg-type]
+    verdict = gate.admit({"x-slack-request-timestamp": stamp,
+                          "x-slack-signature": http.signature(body, stamp)}, body)
+    down.dispose()
+    assert isinstance(verdict, Refusal) and verdict.status == 200
+    assert verdict.answer.startswith("The action log's database is not answering")

@@ -25,11 +25,12 @@ from datetime import UTC, datetime, timedelta
 from functools import lru_cache
 from typing import Any
 
-from sqlalchemy import Connection, Engine, String, bindparam, delete, func, literal, select
+from sqlalchemy import Connection, String, bindparam, delete, func, literal, select
 from sqlalchemy.dialects import postgresql, sqlite
 
 from storage.db import is_sqlite, set_autocommit
 from storage.models import SlackRequestSeen, UTCDateTime
+from storage.uow import UnitOfWork
 
 WINDOW = timedelta(minutes=5)
 PRUNE_EVERY = timedelta(minutes=1)
@@ -60,12 +61,11 @@ def signature_key(signature: str) -> str:
 
 
 class SeenRequests:
-    """The signatures let in during the last ``WINDOW``, shared through the database."""
+    """The signatures let in during the last ``WINDOW``, shared through the database.
+    Nothing touches the database until the first sighting."""
 
-    def __init__(self, engine: Engine) -> None:
-        self.engine = engine
-        self._insert = _sighting_statement(engine.dialect.name)
-        self._sqlite = is_sqlite(engine)
+    def __init__(self, uow: UnitOfWork) -> None:
+        self.uow = uow
         self._prune_after = datetime.min.replace(tzinfo=UTC)
 
     def first_sighting(self, signature: str, sent_at: datetime, *, now: datetime) -> bool:
@@ -73,8 +73,9 @@ class SeenRequests:
         prune = now >= self._prune_after
         if prune:
             self._prune_after = now + PRUNE_EVERY
-        with self.engine.connect() as conn:
-            if self._sqlite:
+        engine = self.uow.engine
+        with engine.connect() as conn:
+            if is_sqlite(engine):
                 return self._in_sqlite(conn, signature, sent_at, now if prune else None)
             set_autocommit(conn, True)
             if prune:
@@ -94,6 +95,8 @@ class SeenRequests:
         finally:
             driver.execute("PRAGMA synchronous=FULL")
 
-    def _inserted(self, conn: Connection, signature: str, sent_at: datetime) -> bool:
-        return conn.execute(self._insert, {"key": signature_key(signature),
+    @staticmethod
+    def _inserted(conn: Connection, signature: str, sent_at: datetime) -> bool:
+        statement = _sighting_statement(conn.dialect.name)
+        return conn.execute(statement, {"key": signature_key(signature),
                                            "sent_at": sent_at}).first() is not None

@@ -69,7 +69,7 @@ def build_app(cfg: SlackConfig, uow: UnitOfWork, listeners: SlackListeners | Non
         "process_before_response": True,
         "raise_error_for_unhandled_request": True,
         "client": web_client(cfg),
-        "gate": (SlackGate(cfg.signing_secret, SeenRequests(uow.engine))
+        "gate": (SlackGate(cfg.signing_secret, SeenRequests(uow))
                  if cfg.signing_secret else None),
     }
     if cfg.oauth:

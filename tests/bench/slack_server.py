@@ -41,8 +41,8 @@ SECRET = "bench-signing-secret"
 
 
 def bare_app(slack_url: str, *, process_before_response: bool) -> SlackApp:
-    seen = SeenRequests(make_engine("sqlite://"))
-    Base.metadata.create_all(seen.engine, tables=[SlackRequestSeen.__table__])
+    seen = SeenRequests(UnitOfWork(make_engine("sqlite://")))
+    Base.metadata.create_all(seen.uow.engine, tables=[SlackRequestSeen.__table__])
     app = SlackApp(gate=SlackGate(SECRET, seen), signing_secret=SECRET,
                    token_verification_enabled=False,
                    process_before_response=process_before_response,

@@ -9,6 +9,7 @@ from sqlalchemy import Engine, func, select
 
 from storage.models import SlackRequestSeen
 from storage.replays import PRUNE_EVERY, WINDOW, SeenRequests, signature_key
+from storage.uow import UnitOfWork
 from tests.conftest import NOW
 
 SIGNATURE = "v0=" + "ab" * 32
@@ -20,7 +21,7 @@ def stored(engine: Engine) -> list[str]:
 
 
 def test_a_signature_is_new_once_and_only_its_hash_is_kept(engine: Engine) -> None:
-    seen = SeenRequests(engine)
+    seen = SeenRequests(UnitOfWork(engine))
     assert seen.first_sighting(SIGNATURE, NOW, now=NOW) is True
     assert seen.first_sighting(SIGNATURE, NOW, now=NOW) is False
     assert seen.first_sighting(SIGNATURE.replace("ab", "cd", 1), NOW, now=NOW) is True
@@ -29,12 +30,12 @@ def test_a_signature_is_new_once_and_only_its_hash_is_kept(engine: Engine) -> No
 
 
 def test_two_processes_share_what_they_have_seen(engine: Engine) -> None:
-    assert SeenRequests(engine).first_sighting(SIGNATURE, NOW, now=NOW) is True
-    assert SeenRequests(engine).first_sighting(SIGNATURE, NOW, now=NOW) is False
+    assert SeenRequests(UnitOfWork(engine)).first_sighting(SIGNATURE, NOW, now=NOW) is True
+    assert SeenRequests(UnitOfWork(engine)).first_sighting(SIGNATURE, NOW, now=NOW) is False
 
 
 def test_of_eight_simultaneous_sightings_exactly_one_is_first(engine: Engine) -> None:
-    seen = SeenRequests(engine)
+    seen = SeenRequests(UnitOfWork(engine))
     start = threading.Barrier(8)
     results: list[bool] = []
 
@@ -51,7 +52,7 @@ def test_of_eight_simultaneous_sightings_exactly_one_is_first(engine: Engine) ->
 
 
 def test_rows_older_than_the_window_are_pruned_at_most_once_a_minute(engine: Engine) -> None:
-    seen = SeenRequests(engine)
+    seen = SeenRequests(UnitOfWork(engine))
     seen.first_sighting("v0=old", NOW - WINDOW - timedelta(seconds=1), now=NOW)
     seen.first_sighting("v0=recent", NOW - WINDOW + timedelta(seconds=1), now=NOW)
     assert len(stored(engine)) == 2, "the first sighting pruned before inserting"
@@ -71,7 +72,7 @@ def test_rows_older_than_the_window_are_pruned_at_most_once_a_minute(engine: Eng
 def test_commands_after_a_sighting_still_wait_for_the_disk(engine: Engine) -> None:
     """A sighting's commit skips the flush; the connection it used, back in the pool for
     the next command, flushes again."""
-    seen = SeenRequests(engine)
+    seen = SeenRequests(UnitOfWork(engine))
     seen.first_sighting(SIGNATURE, NOW, now=NOW)
     with engine.connect() as conn:
         if engine.dialect.name == "sqlite":

@@ -221,7 +221,7 @@ def test_with_the_database_down_the_sender_is_told_and_nothing_runs() -> None:
     answer is one Slack shows a slash command's sender (a 200 with text)."""
     down = make_engine("postgresql://postgres@127.0.0.1:1/none",
                        connect_args={"connect_timeout": 2})
-    gate = SlackGate(SECRET, SeenRequests(down))
+    gate = SlackGate(SECRET, SeenRequests(UnitOfWork(down)))
     body, stamp = b"command=%2Faction&text=list", str(int(time.time()))
     http = SlackHTTP("http://unused", fake=None)  # type: ignore[arg-type]
     verdict = gate.admit({"x-slack-request-timestamp": stamp,

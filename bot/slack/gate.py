@@ -28,9 +28,10 @@ from sqlalchemy.exc import DBAPIError
 from storage.replays import WINDOW, SeenRequests
 
 # The largest bodies Slack sends us are presses on App Home, which carry the whole view back:
-# 100 blocks of up to 3,000 characters each, form-encoded, came to 457 KB for English text
-# (tests/bot/slack/test_gate.py builds it). A paste into the import modal, at most 2,500
-# characters, is a few kilobytes; 64 KiB would have refused a Home tab of 15 long actions.
+# 100 blocks of up to 3,000 characters each, form-encoded, come to about 420 KB of English
+# text (tests/bot/slack/test_gate.py builds one), more where text is not ASCII. A paste into
+# the import modal, at most 2,500 characters, is a few kilobytes; 64 KiB would have refused
+# a Home tab of 15 long actions.
 MAX_BODY_BYTES = 1024 * 1024
 _TIMESTAMP = re.compile(r"[0-9]{1,12}")
 _SIGNATURE = re.compile(r"v0=[0-9a-f]{64}")

@@ -11,7 +11,9 @@ from urllib.parse import urlencode, urlparse
 import pytest
 from sqlalchemy import func, select
 
+from bot.slack.blocks import MAX_HOME_BLOCKS, render
 from bot.slack.gate import MAX_BODY_BYTES, Refusal, SlackGate
+from handlers.replies import Button, Field, Item, Reply
 from storage.db import make_engine
 from storage.models import Action, SlackRequestSeen
 from storage.replays import SeenRequests
@@ -25,6 +27,7 @@ from tests.bot.slack.conftest import (
     database_contents,
     serve_slack,
 )
+from tests.bot.slack.interactions import user
 
 FORM = "application/x-www-form-urlencoded"
 HOSTILE_BODIES = [
@@ -229,3 +232,31 @@ def test_with_the_database_down_the_sender_is_told_and_nothing_runs() -> None:
     down.dispose()
     assert isinstance(verdict, Refusal) and verdict.status == 200
     assert verdict.answer.startswith("The action log's database is not answering")
+
+
+def test_the_largest_press_our_own_views_can_send_fits_under_the_limit(
+    slack_board: SlackHTTP, server_logs: pytest.LogCaptureFixture,
+) -> None:
+    """A press on an App Home tab full of long actions: Slack sends the whole view back,
+    form-encoded. It is far over 64 KiB, and must still be let in."""
+    text = ("Write to DfE about the fees, & chase <MH> for the figures. " * 70)[:4000]
+    items = tuple(Item(title=f"Action {n}", text=text,
+                       fields=(Field("Responsible", "MH"), Field("Due", "5 May 2027")),
+                       buttons=(Button("Done", "close", str(n)),
+                                Button("Snooze", "defer", str(n))), board_id=1)
+                  for n in range(1, 151))
+    _, blocks = render(Reply(title="Your open actions", items=items), max_blocks=MAX_HOME_BLOCKS)
+    option = blocks[1]["accessory"]["options"][0]
+    payload = {
+        "type": "block_actions", "api_app_id": "A1", "user": user("U1"),
+        "team": {"id": TEAM}, "container": {"type": "view", "view_id": "VHOME"},
+        "view": {"id": "VHOME", "type": "home", "blocks": blocks, "state": {"values": {}}},
+        "trigger_id": "trig.home.big",
+        "actions": [{"type": "overflow", "action_id": "ab.menu", "block_id": "b1",
+                     "selected_option": option}],
+    }
+    size = len(urlencode({"payload": json.dumps(payload)}))
+    assert 400 * 1024 < size < MAX_BODY_BYTES
+    status, _ = slack_board.interactive(payload)
+    assert status == 200
+    assert_no_traceback(server_logs)

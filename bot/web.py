@@ -7,6 +7,7 @@ event loop (Bolt's own Starlette adapter calls it inline).
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Callable
 from datetime import UTC, datetime
 from typing import TYPE_CHECKING, Protocol
@@ -15,13 +16,20 @@ from urllib.parse import quote
 from starlette.applications import Starlette
 from starlette.concurrency import run_in_threadpool
 from starlette.requests import Request
-from starlette.responses import JSONResponse, Response
+from starlette.responses import JSONResponse, PlainTextResponse, Response
 from starlette.routing import Route
 
-if TYPE_CHECKING:
-    from slack_bolt import App
+from bot.request_body import BodyTooLarge, read_limited, too_large
 
+if TYPE_CHECKING:
+    from slack_bolt import BoltRequest
+
+    from bot.slack.app import SlackApp
     from storage.uow import UnitOfWork
+
+log = logging.getLogger(__name__)
+# Slack's OAuth redirect carries a code and a state of well under 200 characters each.
+MAX_OAUTH_QUERY = 2048
 
 
 class RouteProvider(Protocol):
@@ -34,20 +42,55 @@ async def healthz(_: Request) -> Response:
     return JSONResponse({"status": "ok"})
 
 
-def slack_routes(slack_app: App) -> list[Route]:
-    from slack_bolt.adapter.starlette.handler import to_bolt_request, to_starlette_response
+def slack_routes(slack_app: SlackApp) -> list[Route]:
+    """``/slack/events`` behind ``bot.slack.gate`` (size, signature, freshness, replays), and
+    the OAuth install pages, whose query strings are bounded and bodies never read."""
+    from slack_bolt import BoltRequest
+    from slack_bolt.adapter.starlette.handler import to_starlette_response
+
+    from bot.slack.gate import MAX_BODY_BYTES, Refusal
+    from bot.slack.refusals import COULD_NOT_READ
+
+    gate = slack_app.gate
+    if gate is None:
+        raise ValueError("Serving Slack over HTTP needs its signing secret.")
+
+    def answer(request: Request, body: bytes) -> Response:
+        """In a worker thread: the gate writes to the database, and Bolt's app is sync."""
+        verdict = gate.admit(request.headers, body)
+        if isinstance(verdict, Refusal):
+            log.warning("refused a Slack request from %s: %s (%d)", _client(request),
+                        verdict.reason, verdict.status)
+            return PlainTextResponse(verdict.answer, status_code=verdict.status)
+        if verdict.retry:
+            log.info("Slack's retry %s of an event acknowledged, not handled again",
+                     request.headers.get("x-slack-retry-num", "")[:5])
+            return Response(status_code=200)
+        bolt_request = _bolt_request(request, verdict.body)
+        if isinstance(bolt_request, str):
+            log.warning("refused a signed Slack body from %s: %s", _client(request),
+                        bolt_request)
+            return PlainTextResponse(COULD_NOT_READ, status_code=400)
+        return to_starlette_response(slack_app.dispatch(bolt_request))
 
     async def events(request: Request) -> Response:
-        body = await request.body()
-        bolt_response = await run_in_threadpool(slack_app.dispatch,
-                                                to_bolt_request(request, body))
-        return to_starlette_response(bolt_response)
+        try:
+            body = await read_limited(request, MAX_BODY_BYTES)
+        except BodyTooLarge as err:
+            log.warning("refused a Slack request from %s: %s", _client(request), err)
+            return too_large(err)
+        return await run_in_threadpool(answer, request, body)
 
     async def oauth(request: Request) -> Response:
         flow = slack_app.oauth_flow
         if flow is None:
             return Response("Not found", status_code=404)
-        bolt_request = to_bolt_request(request, await request.body())
+        if len(request.url.query) > MAX_OAUTH_QUERY:
+            log.warning("refused an OAuth page request from %s: query of %d characters",
+                        _client(request), len(request.url.query))
+            return PlainTextResponse("The address is too long.", status_code=414)
+        bolt_request = BoltRequest(body="", query=request.url.query,
+                                   headers=dict(request.headers))
         if request.url.path == flow.install_path:
             return to_starlette_response(
                 await run_in_threadpool(flow.handle_installation, bolt_request))
@@ -56,6 +99,28 @@ def slack_routes(slack_app: App) -> list[Route]:
     return [Route("/slack/events", events, methods=["POST"]),
             Route("/slack/install", oauth, methods=["GET"]),
             Route("/slack/oauth_redirect", oauth, methods=["GET"])]
+
+
+def _bolt_request(request: Request, body: str) -> BoltRequest | str:
+    """Bolt's request for a signed body, or what is wrong with the body: Bolt parses it as it
+    builds the request and assumes a JSON object of Slack's shape (``payload=null`` or a
+    1,000-deep array raised there)."""
+    from slack_bolt import BoltRequest
+
+    from bot.slack.refusals import SHAPE_ERRORS, bolt_cannot_read
+
+    try:
+        bolt_request = BoltRequest(body=body, query=request.url.query,
+                                   headers=dict(request.headers))
+    except (*SHAPE_ERRORS, RecursionError) as err:
+        return f"{type(err).__name__}: {str(err)[:100]}".replace("\n", " ")
+    if not isinstance(bolt_request.body, dict):
+        return "it is not a JSON object"
+    return bolt_cannot_read(bolt_request.body) or bolt_request
+
+
+def _client(request: Request) -> str:
+    return request.client.host if request.client else "?"
 
 
 def calendar_route(uow: UnitOfWork) -> Route:
@@ -107,7 +172,7 @@ def download_route(uow: UnitOfWork, clock: Callable[[], datetime]) -> Route:
     return Route(export_path("{token}"), download, methods=["GET", "HEAD"])
 
 
-def build_web_app(*, slack_app: App | None = None, teams: RouteProvider | None = None,
+def build_web_app(*, slack_app: SlackApp | None = None, teams: RouteProvider | None = None,
                   uow: UnitOfWork | None = None,
                   clock: Callable[[], datetime] | None = None) -> Starlette:
     """The routes for what is configured; ``clock`` (tests) decides when downloads expire."""

@@ -332,3 +332,18 @@ class ExportDownload(Base):
     content: Mapped[bytes] = mapped_column(LargeBinary)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime)
     expires_at: Mapped[datetime] = mapped_column(UTCDateTime, index=True)
+
+
+class SlackRequestSeen(Base):
+    """A signed Slack request already let in, so the same bytes sent again are refused.
+
+    Slack signs ``v0:<timestamp>:<body>`` and accepts a timestamp for five minutes either way;
+    within that window a captured request would verify again. Only the SHA-256 of the
+    signature is kept (the body is not), with the request's own timestamp, so rows older than
+    the window can be deleted: a request that old is refused for its age anyway.
+    """
+
+    __tablename__ = "slack_requests_seen"
+
+    signature_hash: Mapped[str] = mapped_column(String(64), primary_key=True)
+    sent_at: Mapped[datetime] = mapped_column(UTCDateTime, index=True)

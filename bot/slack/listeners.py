@@ -7,7 +7,6 @@ lazy listener after an immediate ack.
 
 from __future__ import annotations
 
-import json
 import logging
 import re
 from collections.abc import Callable
@@ -20,8 +19,9 @@ from slack_sdk import WebClient
 from slack_sdk.errors import SlackApiError
 
 from bot.slack import blocks as bk
-from bot.slack import views
+from bot.slack import payloads, views
 from bot.slack.minutes import SlackMinutes, import_modal
+from bot.slack.refusals import MalformedPayload
 from bot.slack.text import escape, from_slack
 from handlers.context import Invocation
 from handlers.dispatch import handle
@@ -145,10 +145,9 @@ class SlackListeners:
     # ---- buttons -----------------------------------------------------------------------
     def on_button(self, ack: Ack, body: dict[str, Any], action: dict[str, Any],
                   client: WebClient, respond: Respond) -> None:
+        press = payloads.button_press(action)
         ack()
-        raw = action.get("value") or (action.get("selected_option") or {}).get("value") or "{}"
-        value = json.loads(raw)
-        intent, ref, board_id = value.get("i"), str(value.get("r", "")), value.get("b")
+        intent, ref, board_id = press.intent, press.ref, press.board_id
         user = body.get("user") or {}
         team = user.get("team_id") or (body.get("team") or {}).get("id", "")
         channel = (body.get("channel") or {}).get("id", "")
@@ -193,20 +192,21 @@ class SlackListeners:
     # ---- modals ------------------------------------------------------------------------
     def on_add_submitted(self, ack: Ack, body: dict[str, Any], view: dict[str, Any],
                          client: WebClient) -> None:
-        meta = json.loads(view.get("private_metadata") or "{}")
-        state = view["state"]["values"]
-        text = (state["text"]["value"].get("value") or "").strip()
-        owners = tuple(state.get("owners", {}).get("value", {}).get("selected_users") or ())
-        picked = state.get("due", {}).get("value", {}).get("selected_date")
-        meeting = ((state.get("meeting") or {}).get("value", {}).get("selected_option")
-                   or {}).get("value")
-        user = body.get("user") or {}
-        inv = Invocation(platform="slack", workspace=user.get("team_id", ""),
-                         channel=meta.get("c", ""), user_id=user.get("id"),
-                         board_id=meta.get("b"))
-        form = AddSubmission(text=text, owner_user_ids=owners,
-                             due=date.fromisoformat(picked) if picked else None,
-                             meeting_id=int(meeting) if meeting else None)
+        meta = payloads.metadata(view)
+        text = (payloads.input_value(view, "text", "value") or "").strip()
+        owners = tuple(payloads.input_value(view, "owners", "selected_users") or ())
+        picked = payloads.input_value(view, "due", "selected_date")
+        meeting = (payloads.input_value(view, "meeting", "selected_option") or {}).get("value")
+        inv = _submitted_by(body, meta)
+        try:
+            due = date.fromisoformat(picked) if picked else None
+        except ValueError:
+            ack(response_action="errors", errors={"due": f"There is no day {picked[:12]}: "
+                                                         "pick one from the calendar."})
+            return
+        form = AddSubmission(text=text, owner_user_ids=owners, due=due,
+                             meeting_id=payloads.record_id(int(meeting), "meeting") if meeting
+                             else None)
         reply = submit_add(self.uow, inv, form, self.clock())
         if reply.tone is Tone.ERROR:
             field = ("due" if "past" in reply.title else
@@ -215,27 +215,28 @@ class SlackListeners:
             return
         ack()
         out_text, out_blocks = bk.render(reply)
-        client.chat_postMessage(channel=meta.get("c") or inv.user_id, text=out_text,
+        client.chat_postMessage(channel=inv.channel or inv.user_id, text=out_text,
                                 blocks=out_blocks)
 
     def on_update_submitted(self, ack: Ack, body: dict[str, Any], view: dict[str, Any],
                             client: WebClient) -> None:
-        meta = json.loads(view.get("private_metadata") or "{}")
-        note = " ".join((view["state"]["values"]["note"]["value"].get("value") or "").split())
-        user = body.get("user") or {}
-        inv = Invocation(platform="slack", workspace=user.get("team_id", ""),
-                         channel=meta.get("c") or "", user_id=user.get("id"),
-                         board_id=meta.get("b"))
+        meta = payloads.metadata(view)
+        note = " ".join((payloads.input_value(view, "note", "value") or "").split())
+        inv = _submitted_by(body, meta)
+        container = meta.get("k") or {}
+        if not isinstance(container, dict):
+            raise MalformedPayload(f"the form's container {str(container)[:40]!r}")
         if not note:
             ack(response_action="errors", errors={"note": "Write a short note."})
             return
-        reply = handle("action", f"update {meta.get('r')} {note}", invocation=inv,
+        ref = str(meta.get("r"))[:payloads.MAX_REF]
+        reply = handle("action", f"update {ref} {note}", invocation=inv,
                        uow=self.uow, now=self.clock())
         if reply.tone is Tone.ERROR:
             ack(response_action="errors", errors={"note": reply.title[:150]})
             return
         ack()
-        if (meta.get("k") or {}).get("type") == "view":
+        if container.get("type") == "view":
             self._publish_home(client, inv)
             return
         text, out = bk.render(reply)
@@ -275,6 +276,8 @@ class SlackListeners:
                        context: dict[str, Any]) -> None:
         if event.get("tab", "home") != "home":
             return
+        if not isinstance(event.get("user"), str):
+            raise MalformedPayload("app_home_opened names no user")
         inv = Invocation(platform="slack", workspace=context.get("team_id") or "",
                          channel="", user_id=event.get("user"))
         self._publish_home(client, inv)
@@ -284,6 +287,14 @@ class SlackListeners:
                           user_id=inv.user_id)
         reply = my_actions(self.uow, home, self.clock())
         client.views_publish(user_id=inv.user_id or "", view=views.home_view(reply))
+
+
+def _submitted_by(body: dict[str, Any], meta: dict[str, Any]) -> Invocation:
+    """Who submitted a modal of ours, for the channel and board its metadata names."""
+    user = body.get("user") or {}
+    return Invocation(platform="slack", workspace=user.get("team_id", ""),
+                      channel=payloads.text_or_none(meta.get("c")) or "",
+                      user_id=user.get("id"), board_id=payloads.record_id(meta.get("b"), "board"))
 
 
 def _is_slow(command: dict[str, Any]) -> bool:

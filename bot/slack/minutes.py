@@ -18,6 +18,8 @@ from slack_bolt import Ack, App, Respond
 from slack_sdk import WebClient
 
 from bot.slack import blocks as bk
+from bot.slack import payloads
+from bot.slack.refusals import MalformedPayload
 from bot.slack.text import escape
 from handlers.context import Invocation
 from handlers.dispatch import handle, run_in_scope
@@ -65,13 +67,50 @@ def _result_view(reply: Reply, *, confirm: dict[str, Any] | None) -> dict[str, A
     return view
 
 
+def _submitted(view: dict[str, Any]) -> dict[str, Any]:
+    """The metadata of an import modal of ours: the channel, and what to import (a file's
+    address and name, or the pasted text), every part text or absent."""
+    meta = payloads.metadata(view)
+    for key in ("c", "u", "n", "p"):
+        payloads.text_or_none(meta.get(key))
+    if not isinstance(view.get("id"), str):
+        raise MalformedPayload("the submitted view has no id")
+    return meta
+
+
+def _readable_import(view: dict[str, Any]) -> bool:
+    """True, or ``MalformedPayload`` for what ``preview`` could not read."""
+    _submitted(view)
+    _file_or_paste(view)
+    return True
+
+
+def _readable_confirm(view: dict[str, Any]) -> bool:
+    """True, or ``MalformedPayload`` for what ``apply`` could not read."""
+    _submitted(view)
+    return True
+
+
+def _file_or_paste(view: dict[str, Any]) -> tuple[list[dict[str, Any]], str]:
+    files = payloads.input_value(view, "file", "files") or []
+    pasted = payloads.input_value(view, "paste", "value") or ""
+    if not isinstance(files, list) or not all(isinstance(f, dict) for f in files) \
+            or not isinstance(pasted, str):
+        raise MalformedPayload("the import form's file or paste is not as Slack sends them")
+    return files, pasted
+
+
 class SlackMinutes:
     def __init__(self, uow: UnitOfWork, clock: Callable[[], datetime]) -> None:
         self.uow, self.clock = uow, clock
 
     def register(self, app: App) -> None:
-        app.view(IMPORT_VIEW)(ack=self.ack_reading, lazy=[self.preview])
-        app.view(CONFIRM_VIEW)(ack=self.ack_importing, lazy=[self.apply])
+        # Malformed submissions are refused by the matchers: an ack's failure would not stop
+        # Bolt from starting the lazy listener.
+        app.view(IMPORT_VIEW, matchers=[_readable_import])(ack=self.ack_reading,
+                                                           lazy=[self.preview])
+        app.view(CONFIRM_VIEW, matchers=[_readable_confirm])(ack=self.ack_importing,
+                                                             lazy=[self.apply])
 
     # ---- export ------------------------------------------------------------------------
     def export(self, command: dict[str, Any], text: str, client: WebClient,
@@ -90,9 +129,7 @@ class SlackMinutes:
 
     # ---- import ------------------------------------------------------------------------
     def ack_reading(self, ack: Ack, view: dict[str, Any]) -> None:
-        values = view["state"]["values"]
-        files = (values.get("file", {}).get("value") or {}).get("files") or []
-        pasted = (values.get("paste", {}).get("value") or {}).get("value") or ""
+        files, pasted = _file_or_paste(view)
         if not files and not pasted.strip():
             ack(response_action="errors",
                 errors={"file": "Choose a file, or paste the log below."})
@@ -102,11 +139,8 @@ class SlackMinutes:
 
     def preview(self, body: dict[str, Any], view: dict[str, Any], client: WebClient,
                 context: dict[str, Any]) -> None:
-        meta = json.loads(view.get("private_metadata") or "{}")
-        values = view["state"]["values"]
-        files = (values.get("file", {}).get("value") or {}).get("files") or []
-        pasted = (values.get("paste", {}).get("value") or {}).get("value") or ""
-        source: dict[str, Any] = {"c": meta.get("c")}
+        source: dict[str, Any] = {"c": _submitted(view).get("c")}
+        files, pasted = _file_or_paste(view)
         if files:
             source.update(u=files[0].get("url_private_download") or files[0].get("url_private"),
                           n=files[0].get("name") or "upload.txt")
@@ -123,7 +157,7 @@ class SlackMinutes:
 
     def apply(self, body: dict[str, Any], view: dict[str, Any], client: WebClient,
               context: dict[str, Any]) -> None:
-        source = json.loads(view.get("private_metadata") or "{}")
+        source = _submitted(view)
         reply = self._run(body, source, client, context, apply=True)
         client.views_update(view_id=body["view"]["id"], view=_result_view(reply, confirm=None))
         if reply.public and source.get("c"):

@@ -231,7 +231,7 @@ def _skip_foreign_key_triggers(dbapi: Any) -> None:
 def _after_copy(engine: Engine) -> None:
     """Serial sequences past the copied ids, and planner statistics (autovacuum's job later)."""
     with engine.begin() as conn:
-        for table in Base.metadata.sorted_tables:
+        for table in [t for t in Base.metadata.sorted_tables if "id" in t.c]:
             conn.execute(text(
                 f"SELECT setval(pg_get_serial_sequence('{table.name}', 'id'), "
                 f"coalesce((SELECT max(id) FROM {table.name}), 0) + 1, false)"))

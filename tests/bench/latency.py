@@ -11,6 +11,7 @@ from __future__ import annotations
 import hashlib
 import hmac
 import http.client
+import itertools
 import json
 import os
 import random
@@ -42,6 +43,7 @@ COMMANDS = ("add", "close", "show", "list")
 BUSY_TICK_EVERY = 5.0  # seconds: a minute's tick, twelve times as often
 BUSY_RATE = 10  # commands a second arriving, as from a thousand boards at once
 BUSY_SENDERS = 16
+TRIGGERS = itertools.count(1)
 PAUSE = 0.011  # seconds: as long as Bolt's default mode idles before answering
 
 
@@ -57,7 +59,8 @@ class Client:
             "token": "x", "team_id": TEAM, "team_domain": "council", "channel_id": board.channel,
             "channel_name": "board", "user_id": board.secretary, "user_name": "secretary",
             "command": "/action", "text": text, "response_url": "http://127.0.0.1:9/respond",
-            "trigger_id": "trig.1", "api_app_id": "A1"})
+            # Unique, as Slack's are: the gate refuses the same signed bytes twice.
+            "trigger_id": f"trig.{next(TRIGGERS)}", "api_app_id": "A1"})
         ts = str(int(time.time()))
         signature = hmac.new(SECRET.encode(), f"v0:{ts}:{form}".encode(),
                              hashlib.sha256).hexdigest()

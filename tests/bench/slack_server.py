@@ -6,7 +6,9 @@ in the threadpool):
 
 - ``app``: actionbot's Bolt app (``bot.slack.app.build_app``) on the database at ``--db``;
 - ``floor``: a bare Bolt app whose ``/action`` handler only acks, with
-  ``process_before_response=True`` as actionbot's: the fastest any Bolt app answers here;
+  ``process_before_response=True`` as actionbot's: the fastest any Bolt app answers here,
+  behind the same gate (``bot.slack.gate``) but with its replay table in memory, so that the
+  app's figures include the one write the gate makes to the real database;
 - ``default``: the same bare app in Bolt's default mode, for reference.
 
 It prints ``{"app": port, "floor": port, "default": port}`` once all three answer, and runs
@@ -23,22 +25,28 @@ import threading
 import time
 
 import uvicorn
-from slack_bolt import Ack, App
+from slack_bolt import Ack
 from slack_sdk import WebClient
 
 from bot.config import SlackConfig
-from bot.slack.app import build_app
+from bot.slack.app import SlackApp, build_app
+from bot.slack.gate import SlackGate
 from bot.web import build_web_app
 from storage.db import make_engine
+from storage.models import Base, SlackRequestSeen
+from storage.replays import SeenRequests
 from storage.uow import UnitOfWork
 
 SECRET = "bench-signing-secret"
 
 
-def bare_app(slack_url: str, *, process_before_response: bool) -> App:
-    app = App(signing_secret=SECRET, token_verification_enabled=False,
-              process_before_response=process_before_response,
-              client=WebClient(token="xoxb-bench", base_url=slack_url))
+def bare_app(slack_url: str, *, process_before_response: bool) -> SlackApp:
+    seen = SeenRequests(UnitOfWork(make_engine("sqlite://")))
+    Base.metadata.create_all(seen.uow.engine, tables=[SlackRequestSeen.__table__])
+    app = SlackApp(gate=SlackGate(SECRET, seen), signing_secret=SECRET,
+                   token_verification_enabled=False,
+                   process_before_response=process_before_response,
+                   client=WebClient(token="xoxb-bench", base_url=slack_url))
 
     @app.command("/action")
     def only_ack(ack: Ack) -> None:
@@ -53,7 +61,7 @@ def _free_port() -> int:
         return int(s.getsockname()[1])
 
 
-def serve(app: App) -> tuple[int, uvicorn.Server]:
+def serve(app: SlackApp) -> tuple[int, uvicorn.Server]:
     port = _free_port()
     server = uvicorn.Server(uvicorn.Config(build_web_app(slack_app=app), host="127.0.0.1",
                                            port=port, log_level="warning", lifespan="off"))

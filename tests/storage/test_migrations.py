@@ -9,13 +9,14 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+from alembic import command
 from alembic.autogenerate import compare_metadata
 from alembic.runtime.migration import MigrationContext
 from sqlalchemy import Engine, inspect, text
 from sqlalchemy.engine import make_url
 
 from storage.db import make_engine
-from storage.migrate import current_revision, head_revision, upgrade
+from storage.migrate import alembic_config, current_revision, head_revision, upgrade
 from storage.models import Base
 from tests.conftest import POSTGRES_URL
 
@@ -102,6 +103,29 @@ def test_upgrade_keeps_existing_rows(fresh_url: str) -> None:
         with engine.connect() as conn:
             kept = conn.execute(text("SELECT name, last_action_number FROM boards")).all()
         assert [tuple(row) for row in kept] == [("Kept", 7)]
+    finally:
+        engine.dispose()
+
+
+def test_0005_adds_the_replay_table_to_a_database_at_0004_and_keeps_its_rows(
+    fresh_url: str,
+) -> None:
+    engine = make_engine(fresh_url)
+    try:
+        with engine.begin() as conn:
+            command.upgrade(alembic_config(conn), "0004")
+            conn.execute(text(
+                "INSERT INTO boards (name, name_key, timezone, last_action_number, settings, "
+                "created_at) VALUES ('Kept', 'kept', 'Europe/London', 7, '{}', "
+                "'2027-01-11 10:00:00')"
+            ))
+        assert "slack_requests_seen" not in inspect(engine).get_table_names()
+        assert upgrade(engine) == ("0004", head_revision())
+        _assert_one_schema_at_head(engine)
+        with engine.begin() as conn:
+            assert conn.execute(text("SELECT name FROM boards")).scalars().all() == ["Kept"]
+            command.downgrade(alembic_config(conn), "0004")
+        assert "slack_requests_seen" not in inspect(engine).get_table_names()
     finally:
         engine.dispose()
 

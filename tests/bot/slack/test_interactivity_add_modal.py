@@ -35,7 +35,7 @@ def open_add_modal(slack: SlackHTTP, fake: FakeSlack, text: str) -> dict[str, An
     body = slack.command(text, user="U3")
     assert body in ({}, {"text": ""}), f"a modal opens instead of a reply: {body}"
     (opened,) = fake.of("views.open")
-    assert opened["trigger_id"] == "trig.1"
+    assert opened["trigger_id"] == slack.last_trigger_id
     return dict(opened["view"])
 
 

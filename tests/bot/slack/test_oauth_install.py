@@ -19,9 +19,9 @@ from sqlalchemy import text
 
 from bot.config import SlackConfig
 from bot.slack.app import BOT_SCOPES, build_app
-from bot.web import build_web_app
+from bot.web import MAX_OAUTH_QUERY, build_web_app
 from storage.uow import UnitOfWork
-from tests.bot.slack.conftest import SECRET
+from tests.bot.slack.conftest import SECRET, assert_no_traceback
 from tests.bot.slack.fake_slack import FakeSlack
 
 
@@ -116,3 +116,25 @@ def manifest_bot_scopes() -> list[str]:
 def test_an_oauth_install_asks_for_what_the_manifest_asks_for() -> None:
     assert manifest_bot_scopes() == BOT_SCOPES
     assert {"im:history", "channels:history", "groups:history"} <= set(BOT_SCOPES)
+
+
+@pytest.mark.parametrize("query", [
+    "?code=abc&state=", "?state=%ff%fe&code=%00", "?error=access_denied&state=x",
+    "?state=a&state=b&code=c", "?code[]=1&state[x]=2", "?" + "code=x&" * 3000,
+    "?state=" + "%F0%9F%98%80" * 400,
+])
+def test_odd_oauth_redirects_are_refused_without_a_500_or_a_traceback(
+    oauth_server: str, fake_slack: FakeSlack, server_logs: pytest.LogCaptureFixture,
+    query: str,
+) -> None:
+    opener = urllib.request.build_opener(NoRedirect)
+    try:
+        with opener.open(f"{oauth_server}/slack/oauth_redirect{query}", timeout=10) as answer:
+            status = answer.status
+    except urllib.error.HTTPError as err:
+        status = err.code
+    assert status < 500  # a cancelled install (error=access_denied) gets Bolt's 200 page
+    if len(query) > MAX_OAUTH_QUERY:
+        assert status == 414
+    assert fake_slack.of("oauth.v2.access") == []
+    assert_no_traceback(server_logs)

@@ -48,6 +48,8 @@ NOT_DUMPED: dict[str, str] = {
                            "board's; Teams hands them over again when it next talks to the bot",
     "export_downloads": "files kept for minutes behind one-time links and Import buttons; "
                         "they expire long before a backup could bring them back",
+    "slack_requests_seen": "hashes of signed Slack requests from the last five minutes, kept "
+                           "to refuse replays; worthless after them",
 }
 
 

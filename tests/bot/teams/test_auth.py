@@ -14,7 +14,6 @@ import pytest
 from cryptography.hazmat.primitives.asymmetric import rsa
 from jwt.algorithms import RSAAlgorithm
 from microsoft_teams.api.auth.cloud_environment import PUBLIC, with_overrides
-from microsoft_teams.apps.auth import InboundActivityTokenValidator
 from sqlalchemy import func, select
 
 from bot.config import TeamsConfig
@@ -75,7 +74,7 @@ def secure(start_teams: Callable[..., TeamsHTTP], uow: UnitOfWork, fake: FakeCon
                                                        "openidconfiguration")
     tokens = FakeTokens()
     bot = TeamsBot(cfg, uow, clock=lambda: NOW, token_provider=tokens,
-                   inbound=InboundAuth(InboundActivityTokenValidator(CLIENT_ID, cloud=cloud)))
+                   inbound=InboundAuth(CLIENT_ID, cloud))
     http = start_teams(bot, token=lambda activity: f"Bearer {signer.token(activity['serviceUrl'])}")
     return http, tokens
 

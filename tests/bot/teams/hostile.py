@@ -42,7 +42,7 @@ def start_request(base: str, head: dict[str, str], body: bytes = b"", *, chunks:
     sock.sendall(("\r\n".join(lines) + "\r\n\r\n").encode("latin-1"))
     try:
         if chunks:
-            size = -(-len(body) // chunks)
+            size = max(1, -(-len(body) // chunks))
             for at in range(0, len(body), size):
                 piece = body[at:at + size]
                 sock.sendall(f"{len(piece):x}\r\n".encode() + piece + b"\r\n")

@@ -153,6 +153,10 @@ CASES: dict[str, tuple[Callable[[TeamsHTTP], Any], int, str | None]] = {
         {"type": "mention", "text": "<at>x</at>", "mentioned": {"id": {"a": 1}}}]), 200,
         "card"),
     "4,000 mentions": (_many_mentions, 200, "card"),
+    "100,000 unclosed mentions": (lambda t: _said(t, "<at>actionbot</at> action list "
+                                                  + "<at>" * 100_000), 200, "card"),
+    "100,000 unclosed tags": (lambda t: _said(t, "<at>actionbot</at> action list "
+                                              + "<p" * 100_000), 200, "card"),
     "attachments a string": (lambda t: _said(t, attachments="file.docx"), 200, "card"),
     "attachments of every wrong shape": (lambda t: _said(t, attachments=[
         1, None, [], {"contentType": 5}, {"contentType": FILE_DOWNLOAD_INFO, "content": "x"},

@@ -47,12 +47,13 @@ log = logging.getLogger(__name__)
 
 KEY_FETCH_TIMEOUT = 4.0
 """Seconds each step of fetching Microsoft's keys may take (PyJWT's default is 30). The key
-set is a few kilobytes from a global CDN; four seconds is many times its usual answer."""
+set is a few kilobytes, fetched once in five minutes; four seconds is ample for it."""
 FAILED_FETCH_PAUSE = 10.0
 """After a failed fetch, checks needing the keys fail at once for this long instead of each
 waiting out its own timeout behind the key client's lock."""
 CHECK_DEADLINE = KEY_FETCH_TIMEOUT + 2.0
-"""A request is answered 401 by then whatever the key endpoint is doing."""
+"""A request is answered 401 by then whatever the key endpoint is doing (one that trickles
+a byte at a time never trips a per-step timeout)."""
 CHECKERS = 4
 """Threads of our own for token checks, so a silent key endpoint holds these and never the
 pool that database work, other routes and Slack share. A check with the keys cached takes

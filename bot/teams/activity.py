@@ -10,17 +10,27 @@ else is made plain text, and a typed ``<@`` is disarmed, so only a real mention 
 from __future__ import annotations
 
 import html
+import json
 import re
 from dataclasses import dataclass, field
 from typing import Any
 
+from storage.models import TeamsConversation
+
 PERSONAL = "personal"
 FILE_DOWNLOAD_INFO = "application/vnd.microsoft.teams.file.download.info"
-_AT = re.compile(r"<at\b[^>]*>(.*?)</at>", re.I | re.S)
-_TAG = re.compile(r"</?(?:p|div|span|br|b|i|u|s|strong|em|code|pre|ol|ul|li|blockquote)\b[^>]*>",
-                  re.I)
+# Neither pattern can run past the next "<": on 8,000 unclosed "<at>" the lazy ".*?" they
+# replaced took 4 s (quadratic); these stay linear in the text.
+_AT = re.compile(r"<at\b[^<>]*>([^<]*(?:<(?!/?at\b)[^<]*)*)</at>", re.I)
+_TAG = re.compile(
+    r"</?(?:p|div|span|br|b|i|u|s|strong|em|code|pre|ol|ul|li|blockquote)\b[^<>]*>", re.I)
 _NEUTRAL = re.compile(r"[^A-Za-z0-9._:-]")
 _GUID = re.compile(r"^[0-9a-fA-F]{8}-(?:[0-9a-fA-F]{4}-){3}[0-9a-fA-F]{12}$")
+MAX_MENTIONS = 50
+"""More people than any board has members; the rest of a longer list is not looked up."""
+MAX_LISTED = 50
+"""Files attached, and members added in one event, that are read (Teams sends one file a
+message, and the bot's own install names it first)."""
 
 
 class NotTeams(ValueError):
@@ -81,7 +91,7 @@ class Turn:
     text: str = ""
     value: dict[str, Any] = field(default_factory=dict)
     mentions: tuple[Mention, ...] = ()
-    members_added: tuple[dict[str, Any], ...] = ()
+    members_added: tuple[dict[str, str], ...] = ()
     action: str | None = None
     files: tuple[SentFile, ...] = ()
 
@@ -110,7 +120,7 @@ def _aad(account: dict[str, Any]) -> str | None:
     raw = str(account.get("aadObjectId") or "")
     if not raw and str(account.get("id", "")).startswith("8:orgid:"):
         raw = str(account["id"])[len("8:orgid:"):]
-    return raw.lower() if _GUID.match(raw) else None
+    return raw.lower() if _GUID.fullmatch(raw) else None
 
 
 def _mentions(entities: Any) -> tuple[Mention, ...]:
@@ -118,10 +128,27 @@ def _mentions(entities: Any) -> tuple[Mention, ...]:
     for entity in entities if isinstance(entities, list) else []:
         if not isinstance(entity, dict) or entity.get("type") != "mention":
             continue
-        who = entity.get("mentioned") or {}
-        if isinstance(who, dict) and who.get("id") and entity.get("text"):
-            found.append(Mention(str(entity["text"]), str(who["id"]), str(who.get("name") or ""),
-                                 _aad(who)))
+        who, text = _obj(entity, "mentioned"), _text(entity, "text")
+        user_id = _text(who, "id")
+        if user_id and text:
+            found.append(Mention(text, user_id, _text(who, "name") or "", _aad(who)))
+            if len(found) == MAX_MENTIONS:
+                break
+    return tuple(found)
+
+
+def _members(added: Any) -> tuple[dict[str, str], ...]:
+    """``membersAdded`` as ``{"id", "aadObjectId"}`` string pairs (the id required, the Entra
+    id only when it is one), so nothing downstream meets another shape."""
+    found = []
+    for member in added if isinstance(added, list) else []:
+        user_id = _text(member, "id") if isinstance(member, dict) else None
+        if user_id is None:
+            continue
+        aad = _aad(member)
+        found.append({"id": user_id, **({"aadObjectId": aad} if aad else {})})
+        if len(found) == MAX_LISTED:
+            break
     return tuple(found)
 
 
@@ -138,7 +165,40 @@ def _files(attachments: Any) -> tuple[SentFile, ...]:
             found.append(SentFile(name, _text(content, "downloadUrl")))
         elif kind == "reference":
             found.append(SentFile(_text(item, "name") or "file", None))
+        if len(found) == MAX_LISTED:
+            break
     return tuple(found)
+
+
+def read_activity(raw: bytes) -> Turn:
+    """The body of a request to /api/messages as a ``Turn``; ``NotTeams`` (answer 400) for
+    anything else, whatever its shape. Blocking: parse it in a worker thread."""
+    try:
+        body = json.loads(raw)
+    except (ValueError, RecursionError):  # bad UTF-8 is a ValueError too; so are huge ints
+        raise NotTeams("the body is not JSON") from None
+    turn = read_turn(body)
+    _check_lengths(turn)
+    return turn
+
+
+def _column(name: str) -> int:
+    length = getattr(TeamsConversation.__table__.c[name].type, "length", None)
+    assert isinstance(length, int)
+    return length
+
+
+def _check_lengths(turn: Turn) -> None:
+    """Ids longer than the columns that keep them are not Teams' (its longest, a personal
+    chat's conversation id, is under 200 characters): refuse rather than fail to store."""
+    for what, value, column in (
+            ("tenant id", turn.tenant, "tenant_id"),
+            ("service URL", turn.service_url, "service_url"),
+            ("conversation id", turn.conversation_id, "conversation_id"),
+            ("sender id", turn.person, "target"), ("sender id", turn.user_id, "user_id"),
+            ("bot id", turn.bot_id, "bot_id"), ("channel", turn.place or "", "target")):
+        if len(value) > _column(column):
+            raise NotTeams(f"the activity's {what} is longer than Teams sends")
 
 
 def read_turn(body: Any) -> Turn:
@@ -152,7 +212,6 @@ def read_turn(body: Any) -> Turn:
               _text(sender, "id"), bot_id)
     if not all(needed) or tenant is None or bot_id is None:
         raise NotTeams("the activity lacks a type, service URL, conversation, tenant or sender")
-    added = body.get("membersAdded")
     return Turn(
         type=body["type"], name=_text(body, "name") or "", tenant=tenant,
         service_url=body["serviceUrl"], conversation_id=conv["id"],
@@ -163,8 +222,8 @@ def read_turn(body: Any) -> Turn:
         team_id=_text(_obj(data, "team"), "id"), channel_id=_text(_obj(data, "channel"), "id"),
         text=_text(body, "text") or "", value=_obj(body, "value"),
         mentions=_mentions(body.get("entities")),
-        members_added=tuple(m for m in added if isinstance(m, dict)) if isinstance(added, list)
-        else (), action=_text(body, "action"), files=_files(body.get("attachments")),
+        members_added=_members(body.get("membersAdded")), action=_text(body, "action"),
+        files=_files(body.get("attachments")),
     )
 
 

@@ -19,7 +19,7 @@ from starlette.responses import JSONResponse
 
 from bot.teams import minutes, places
 from bot.teams.activity import Turn
-from bot.teams.cards import CONTENT_TYPE, render, summary
+from bot.teams.cards import CONTENT_TYPE, board_of, render, summary
 from bot.teams.connector import message
 from bot.teams.turns import Turns
 from handlers.dispatch import handle
@@ -73,7 +73,7 @@ async def on_card_action(turns: Turns, turn: Turn, api: ApiClient) -> JSONRespon
     command = _command(data)
     if isinstance(command, str):
         return invoke_message(command)
-    board_id = data.get("b") if isinstance(data.get("b"), int) else None
+    board_id = board_of(data)
     if board_id is None and turn.personal:
         boards = await run_in_threadpool(places.boards_of, turns.uow, turn)
         board_id = boards[0][0] if len(boards) == 1 else None

@@ -44,6 +44,13 @@ def _data(button: Button, board_id: int | None, mode: str) -> dict[str, Any]:
     return {"i": button.intent, "r": button.action_ref, "b": board_id, "m": mode}
 
 
+def board_of(data: dict[str, Any]) -> int | None:
+    """The board a pressed button names (``_data``'s ``b``): a database id or nothing, never
+    ``true`` (an int to Python) or a number no id column holds."""
+    board = data.get("b")
+    return board if type(board) is int and 0 < board < 2**31 else None
+
+
 def _button(button: Button, board_id: int | None, mode: str, key: str) -> Element:
     """Action.Execute; a button that needs a note opens a note field with its own Save."""
     data = _data(button, board_id, mode)

@@ -21,7 +21,7 @@ from starlette.concurrency import run_in_threadpool
 
 from bot.teams import places
 from bot.teams.activity import Turn
-from bot.teams.cards import download_card, render
+from bot.teams.cards import board_of, download_card, render
 from bot.teams.connector import USER_AGENT
 from bot.teams.service_urls import ServiceUrlPolicy
 from handlers.dispatch import handle, run_in_scope, split_line
@@ -183,7 +183,7 @@ async def import_answer(turns: Turns, turn: Turn) -> Answer:
 
 def confirm_import(turns: Turns, turn: Turn, data: dict[str, Any]) -> Reply:
     """The Import button: apply the held file, once. Blocking."""
-    board_id = data.get("b") if isinstance(data.get("b"), int) else None
+    board_id = board_of(data)
     return run_in_scope(import_held, HeldImport(str(data.get("r") or "")[:100]),
                         invocation=turns.invocation(turn, board_id=board_id), uow=turns.uow,
                         now=turns.clock(), command_text="/action import (confirmed)")

@@ -22,11 +22,13 @@ from typing import Any
 import pytest
 import uvicorn
 
-from bot.config import Config
+from bot.config import Config, TeamsConfig
 from bot.teams.app import TeamsBot
+from bot.teams.auth import InboundAuth
 from bot.web import build_web_app
 from storage.uow import UnitOfWork
 from tests.bot.teams.fake_connector import Call, FakeConnector
+from tests.bot.teams.signing import CLIENT_ID, FakeTokens, Signer, cloud_with_keys_at
 from tests.conftest import NOW
 
 TENANT = "72f988bf-86f1-41af-91ab-2d7cd011db47"
@@ -143,7 +145,8 @@ class TeamsHTTP:
 def serve(app: Any, port: int | None = None) -> tuple[uvicorn.Server, threading.Thread, int]:
     port = port or free_port()
     server = uvicorn.Server(uvicorn.Config(app, host="127.0.0.1", port=port,
-                                           log_level="warning", lifespan="off"))
+                                           log_level="warning", log_config=None,
+                                           lifespan="off"))
     thread = threading.Thread(target=server.run, daemon=True)
     thread.start()
     deadline = time.monotonic() + 20
@@ -182,6 +185,32 @@ def start_teams(uow: UnitOfWork, fake: FakeConnector) -> Iterator[Callable[..., 
     for server, thread in running:
         server.should_exit = True
         thread.join(timeout=10)
+
+
+@pytest.fixture
+def signer(fake: FakeConnector) -> Signer:
+    """A signing key the fake connector publishes as Microsoft's."""
+    key = Signer()
+    fake.jwks["keys"].append(key.jwk())
+    return key
+
+
+def secure_config(fake: FakeConnector) -> TeamsConfig:
+    """Authentication on, the fake connector allowed by the setting."""
+    return TeamsConfig(client_id=CLIENT_ID, client_secret="secret", tenant_id=TENANT,
+                       extra_service_urls=(fake.url,))
+
+
+@pytest.fixture
+def secure(start_teams: Callable[..., TeamsHTTP], uow: UnitOfWork, fake: FakeConnector,
+           signer: Signer) -> tuple[TeamsHTTP, FakeTokens]:
+    """The app with authentication on, checking tokens against the fake connector's keys;
+    ``TeamsHTTP.post`` signs each activity for its own service URL."""
+    tokens = FakeTokens()
+    bot = TeamsBot(secure_config(fake), uow, clock=lambda: NOW, token_provider=tokens,
+                   inbound=InboundAuth(CLIENT_ID, cloud_with_keys_at(fake.url)))
+    http = start_teams(bot, token=lambda activity: f"Bearer {signer.token(activity['serviceUrl'])}")
+    return http, tokens
 
 
 @pytest.fixture

@@ -1,83 +1,22 @@
-"""Authentication on: Bot Framework tokens checked by the SDK's validator against a local key
-set (served by the fake connector), app tokens from a fake provider, and the allow-list."""
+"""Authentication on: Bot Framework tokens checked against a local key set (served by the fake
+connector), app tokens from a fake provider, and the allow-list."""
 
 from __future__ import annotations
 
-import json
 import socket
 import time
-from collections.abc import Callable
-from typing import Any
 
 import jwt
 import pytest
-from cryptography.hazmat.primitives.asymmetric import rsa
-from jwt.algorithms import RSAAlgorithm
-from microsoft_teams.api.auth.cloud_environment import PUBLIC, with_overrides
-from microsoft_teams.apps.auth import InboundActivityTokenValidator
 from sqlalchemy import func, select
 
 from bot.config import TeamsConfig
 from bot.teams.app import TeamsBot
-from bot.teams.auth import InboundAuth
 from bot.teams.notifier import TeamsNotifier
 from storage.models import TeamsConversation
 from storage.uow import UnitOfWork
 from tests.bot.teams.conftest import TENANT, TeamsHTTP, card_text
-from tests.bot.teams.fake_connector import FakeConnector
-from tests.conftest import NOW
-
-CLIENT_ID = "00000000-0000-0000-0000-00000000b0b0"
-ISSUER = "https://api.botframework.com"
-
-
-class FakeTokens:
-    """The app-token side of the SDK's token provider, without Entra."""
-
-    def __init__(self) -> None:
-        self.asked: list[tuple[str, str | None]] = []
-
-    def get_app_token(self, scope: str, tenant_id: str | None) -> str:
-        self.asked.append((scope, tenant_id))
-        return "fake-app-token"
-
-
-class Signer:
-    def __init__(self, kid: str = "test-key") -> None:
-        self.kid = kid
-        self.key = rsa.generate_private_key(public_exponent=65537, key_size=2048)
-
-    def jwk(self) -> dict[str, Any]:
-        return {**json.loads(RSAAlgorithm.to_jwk(self.key.public_key())), "kid": self.kid,
-                "use": "sig", "alg": "RS256"}
-
-    def token(self, service_url: str, **claims: Any) -> str:
-        now = int(time.time())
-        payload = {"iss": ISSUER, "aud": CLIENT_ID, "serviceurl": service_url, "iat": now - 5,
-                   "nbf": now - 5, "exp": now + 600, **claims}
-        return jwt.encode(payload, self.key, algorithm="RS256", headers={"kid": self.kid})
-
-
-@pytest.fixture
-def signer(fake: FakeConnector) -> Signer:
-    key = Signer()
-    fake.jwks["keys"].append(key.jwk())
-    return key
-
-
-@pytest.fixture
-def secure(start_teams: Callable[..., TeamsHTTP], uow: UnitOfWork, fake: FakeConnector,
-           signer: Signer) -> tuple[TeamsHTTP, FakeTokens]:
-    """The app with authentication on, the fake connector allowed by the setting."""
-    cfg = TeamsConfig(client_id=CLIENT_ID, client_secret="secret", tenant_id=TENANT,
-                      extra_service_urls=(fake.url,))
-    cloud = with_overrides(PUBLIC, openid_metadata_url=f"{fake.url}/v1/.well-known/"
-                                                       "openidconfiguration")
-    tokens = FakeTokens()
-    bot = TeamsBot(cfg, uow, clock=lambda: NOW, token_provider=tokens,
-                   inbound=InboundAuth(InboundActivityTokenValidator(CLIENT_ID, cloud=cloud)))
-    http = start_teams(bot, token=lambda activity: f"Bearer {signer.token(activity['serviceUrl'])}")
-    return http, tokens
+from tests.bot.teams.signing import CLIENT_ID, FakeTokens, Signer
 
 
 def _stored(uow: UnitOfWork) -> int:

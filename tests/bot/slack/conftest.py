@@ -6,8 +6,6 @@ from __future__ import annotations
 import hashlib
 import hmac
 import json
-import socket
-import threading
 import time
 import urllib.error
 import urllib.request
@@ -17,7 +15,6 @@ from typing import Any
 from urllib.parse import urlencode
 
 import pytest
-import uvicorn
 
 from bot.config import SlackConfig
 from bot.slack.app import build_app
@@ -26,6 +23,7 @@ from bot.web import build_web_app
 from storage.uow import UnitOfWork
 from tests.bot.slack.fake_slack import FakeSlack
 from tests.conftest import NOW
+from tests.local_server import LocalServer
 
 SECRET = "test-signing-secret"
 TEAM = "T1"
@@ -38,12 +36,6 @@ def fake_slack() -> Iterator[FakeSlack]:
                             "U4": "Amy Coombs"}).start()
     yield fake
     fake.stop()
-
-
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return int(s.getsockname()[1])
 
 
 @dataclass
@@ -100,21 +92,11 @@ class SlackHTTP:
 def slack(uow: UnitOfWork, fake_slack: FakeSlack) -> Iterator[SlackHTTP]:
     cfg = SlackConfig(bot_token="xoxb-test", signing_secret=SECRET, app_token=None,
                       client_id=None, client_secret=None, api_url=fake_slack.url)
-    port = _free_port()
-    base = f"http://127.0.0.1:{port}"
-    app = build_app(cfg, uow, SlackListeners(uow, clock=lambda: NOW, base_url=base))
-    server = uvicorn.Server(uvicorn.Config(build_web_app(slack_app=app, uow=uow),
-                                           host="127.0.0.1", port=port, log_level="warning",
-                                           lifespan="off"))
-    thread = threading.Thread(target=server.run, daemon=True)
-    thread.start()
-    deadline = time.monotonic() + 20
-    while not server.started and time.monotonic() < deadline:
-        time.sleep(0.02)
-    assert server.started, "uvicorn did not start"
-    yield SlackHTTP(base, fake_slack)
-    server.should_exit = True
-    thread.join(timeout=10)
+    server = LocalServer()
+    app = build_app(cfg, uow, SlackListeners(uow, clock=lambda: NOW, base_url=server.url))
+    server.start(build_web_app(slack_app=app, uow=uow))
+    yield SlackHTTP(server.url, fake_slack)
+    server.stop()
 
 
 @pytest.fixture

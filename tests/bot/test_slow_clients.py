@@ -26,8 +26,6 @@ ACTIONBOT = Path(sys.executable).with_name("actionbot")
 SLOW_CONNECTIONS = 50
 LOW_SOFT_LIMIT = 256
 REFUSED = b"HTTP/1.1 408 Request Timeout\r\n"
-# One server for the module: on one test worker, so it starts once (pytest -n, loadgroup).
-pytestmark = pytest.mark.xdist_group("slow_clients")
 
 
 def _free_port() -> int:

@@ -16,6 +16,8 @@ from storage.db import DEFAULT_URL
 # one at a time leaves a morning's reminders bound by the round trip, not by Slack's limits.
 DEFAULT_SENDERS = 8
 MAX_SENDERS = 32
+MAX_TIMEOUT_SECONDS = 600
+MAX_COUNT = 1_000_000
 
 
 class ConfigError(Exception):
@@ -54,6 +56,21 @@ class TeamsConfig:
 
 
 @dataclass(frozen=True)
+class ServerLimits:
+    """What ``actionbot serve`` allows a connection (``bot.server_limits`` applies them).
+
+    ``header_timeout``: seconds a client may take to send a request's headers before it is
+    answered 408 and closed; ``keep_alive_timeout``: seconds an idle kept-alive connection
+    stays open; ``max_connections``: connections served at once, beyond which requests are
+    answered 503; ``backlog``: connections the kernel queues before the server accepts them."""
+
+    header_timeout: float = 10.0
+    keep_alive_timeout: float = 5.0
+    max_connections: int = 1000
+    backlog: int = 2048
+
+
+@dataclass(frozen=True)
 class Config:
     database_url: str
     host: str = "0.0.0.0"
@@ -63,6 +80,7 @@ class Config:
     teams: TeamsConfig | None = None
     public_url: str | None = None
     senders: int = DEFAULT_SENDERS
+    limits: ServerLimits = ServerLimits()
 
     @classmethod
     def from_env(cls, env: Mapping[str, str] | None = None, *, db: str | None = None) -> Config:
@@ -83,7 +101,43 @@ class Config:
             teams=_teams(env),
             public_url=_public_url(env),
             senders=int(senders),
+            limits=_server_limits(env),
         )
+
+
+def _server_limits(env: Mapping[str, str]) -> ServerLimits:
+    default = ServerLimits()
+    return ServerLimits(
+        header_timeout=_seconds(env, "ACTIONBOT_HEADER_TIMEOUT", default.header_timeout),
+        keep_alive_timeout=_seconds(env, "ACTIONBOT_KEEP_ALIVE_TIMEOUT",
+                                    default.keep_alive_timeout),
+        max_connections=_count(env, "ACTIONBOT_MAX_CONNECTIONS", default.max_connections),
+        backlog=_count(env, "ACTIONBOT_BACKLOG", default.backlog),
+    )
+
+
+def _seconds(env: Mapping[str, str], name: str, default: float) -> float:
+    raw = env.get(name, "").strip()
+    if not raw:
+        return default
+    try:
+        value = float(raw)
+    except ValueError:
+        value = 0.0
+    if not 0 < value <= MAX_TIMEOUT_SECONDS:
+        raise ConfigError(f"{name} must be a number of seconds above 0 and at most "
+                          f"{MAX_TIMEOUT_SECONDS}, such as {default:g}, not {raw!r}.")
+    return value
+
+
+def _count(env: Mapping[str, str], name: str, default: int) -> int:
+    raw = env.get(name, "").strip()
+    if not raw:
+        return default
+    if not raw.isdigit() or not 1 <= int(raw) <= MAX_COUNT:
+        raise ConfigError(f"{name} must be a whole number from 1 to {MAX_COUNT:,}, such as "
+                          f"{default}, not {raw!r}.")
+    return int(raw)
 
 
 def _get(env: Mapping[str, str], name: str) -> str | None:

@@ -117,6 +117,7 @@ def _start_scheduler(config: Config, uow: Any) -> Any:
 def _serve(config: Config, uow: Any) -> int:
     import uvicorn
 
+    from bot.server_limits import raise_open_file_limit, uvicorn_options
     from bot.web import build_web_app
 
     slack_app = None
@@ -149,10 +150,11 @@ def _serve(config: Config, uow: Any) -> int:
         return 2
     print(f"actionbot serving {', '.join(served)} and /healthz on {config.host}:{config.port}",
           file=sys.stderr)
+    options = uvicorn_options(config.limits, raise_open_file_limit())
     scheduler = _start_scheduler(config, uow)
     try:
         uvicorn.run(build_web_app(slack_app=slack_app, teams=teams, uow=uow), host=config.host,
-                    port=config.port, log_level="info")
+                    port=config.port, log_level="info", **options)
     finally:
         if scheduler is not None:
             scheduler.shutdown(wait=False)

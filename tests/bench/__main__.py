@@ -2,7 +2,8 @@
 
 Builds the data it needs, measures command latency against Bolt's floor (SQLite and
 PostgreSQL), the scheduler's tick, the fan-out of a morning's reminders to a rate-limited
-Slack (also across a SIGKILL), and start-up; prints one table and writes it as JSON.
+Slack (also across a SIGKILL), start-up, and signed commands during a burst of hostile
+posts; prints one table and writes it as JSON.
 Figures are ratios and shares taken in one run, because the machines are shared and noisy.
 """
 
@@ -26,7 +27,7 @@ from sqlalchemy import Engine
 
 from storage.db import make_engine
 from storage.uow import UnitOfWork
-from tests.bench import fanout, latency, report, startup
+from tests.bench import fanout, hostile, latency, report, startup
 from tests.bench import tick as ticks
 from tests.bench.data import Shape, build, next_morning
 from tests.bench.postgres import admin_engine, scratch_database
@@ -44,15 +45,17 @@ class Mode:
     many_dms: tuple[tuple[str, int, float], ...]  # (name, boards, seconds a call takes)
     fanout_postgres: bool
     help_runs: int
+    hostile: tuple[int, float, float]  # (connections posting at once, MB a post, seconds)
 
 
 FULL = Mode("full", boards=1000, tick_sizes=(10, 100, 1000), rounds=300, busy_seconds=30,
             fanout_boards=1000,
             fanout_people=100, many_dms=(("dms", 1000, 0.0), ("dms_50ms", 100, 0.05)),
-            fanout_postgres=True, help_runs=10)
+            fanout_postgres=True, help_runs=10, hostile=(16, 50.0, 30.0))
 QUICK = Mode("quick", boards=100, tick_sizes=(100,), rounds=30, busy_seconds=0,
              fanout_boards=100,
-             fanout_people=80, many_dms=(), fanout_postgres=False, help_runs=3)
+             fanout_people=80, many_dms=(), fanout_postgres=False, help_runs=3,
+             hostile=(8, 16.0, 10.0))
 
 
 class Progress:
@@ -117,6 +120,15 @@ def run(mode: Mode, *, postgres: bool, sections: set[str]) -> dict[str, Any]:
             serve = startup.serve_memory()
             out["startup"] = {"help_seconds": startup.median(helps), "help_runs": helps,
                               **vars(serve)}
+        if "hostile" in sections:
+            attackers, body_mb, seconds = mode.hostile
+            say(f"hostile burst: {attackers} unauthenticated {body_mb:.0f} MB posts at a time "
+                f"for {seconds:.0f} s of signed commands")
+            burst = hostile.run(workdir, morning, attackers=attackers, body_mb=body_mb,
+                                seconds=seconds)
+            out["hostile"] = report.hostile_figures(burst)
+            say(f"hostile burst: commands p99 {burst.p99_ms:.0f} ms, peak RSS "
+                f"{burst.peak_rss_mb:.0f} MB")
     finally:
         if admin is not None:
             admin.dispose()
@@ -174,8 +186,9 @@ def main(argv: list[str] | None = None) -> int:
                         help="small data (10 k actions, 1 k reminders), within a minute")
     parser.add_argument("--json", metavar="FILE", help="also write the figures here")
     parser.add_argument("--no-postgres", action="store_true", help="SQLite figures only")
-    parser.add_argument("--only", metavar="SECTIONS", default="latency,tick,fanout,startup",
-                        help="comma-separated subset of latency,tick,fanout,startup")
+    parser.add_argument("--only", metavar="SECTIONS",
+                        default="latency,tick,fanout,startup,hostile",
+                        help="comma-separated subset of latency,tick,fanout,startup,hostile")
     args = parser.parse_args(argv)
     sections = {s.strip() for s in args.only.split(",") if s.strip()}
     out = run(QUICK if args.quick else FULL, postgres=not args.no_postgres, sections=sections)

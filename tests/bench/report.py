@@ -11,6 +11,7 @@ from pathlib import Path
 from typing import Any
 
 from tests.bench.fanout import FanoutRun
+from tests.bench.hostile import Burst
 from tests.bench.latency import BUSY_RATE, BUSY_TICK_EVERY, COMMANDS, PAUSE, Latency
 
 TARGET_RATIO = 3.0
@@ -18,6 +19,7 @@ TARGET_P99_MS = 300.0
 TARGET_SHARE = 0.9
 TARGET_HELP_SECONDS = 0.3
 TARGET_RSS_MB = 150.0
+TARGET_HOSTILE_RSS_MB = 200.0
 
 
 def machine() -> dict[str, Any]:
@@ -74,6 +76,14 @@ def fanout_figures(run: FanoutRun) -> dict[str, Any]:
             "held_by_kill": run.held_by_kill}
 
 
+def hostile_figures(burst: Burst) -> dict[str, Any]:
+    return {"attackers": burst.attackers, "body_mb": burst.body_mb, "seconds": burst.seconds,
+            "commands": len(burst.command_times), "p50_ms": burst.p50_ms,
+            "p99_ms": burst.p99_ms, "max_ms": max(burst.command_times) * 1e3,
+            "rss_before_mb": burst.rss_before_mb, "peak_rss_mb": burst.peak_rss_mb,
+            "posts": dict(sorted(burst.posts.items()))}
+
+
 def flat(out: dict[str, Any]) -> dict[str, Any]:
     """The keys CI and people compare between runs (None where a figure was not taken)."""
     lat = out.get("latency", {})
@@ -81,6 +91,7 @@ def flat(out: dict[str, Any]) -> dict[str, Any]:
     fan = out.get("fanout", {})
     runs = list(fan.values())
     start = out.get("startup", {})
+    hostile = out.get("hostile", {})
     return {
         "command_p50_ratio_sqlite": lat.get("sqlite", {}).get("worst_ratio"),
         "command_p50_ratio_postgres": lat.get("postgres", {}).get("worst_ratio"),
@@ -104,6 +115,8 @@ def flat(out: dict[str, Any]) -> dict[str, Any]:
         "fanout_dm_rate_50ms": fan.get("dms_50ms", {}).get("achieved_rate"),
         "help_seconds": start.get("help_seconds"),
         "serve_rss_mb": start.get("rss_mb"),
+        "hostile_burst_p99_ms": hostile.get("p99_ms"),
+        "hostile_burst_rss_mb": hostile.get("peak_rss_mb"),
     }
 
 
@@ -128,6 +141,7 @@ def table(out: dict[str, Any], figures: dict[str, Any]) -> str:
     lines += _tick_table(out)
     lines += _fanout_table(out)
     lines += _startup_table(out, figures)
+    lines += _hostile_table(out)
     return "\n".join(lines)
 
 
@@ -257,3 +271,20 @@ def _startup_table(out: dict[str, Any], figures: dict[str, Any]) -> list[str]:
             f"| actionbot serve: resident memory then | {s['rss_mb']:.0f} MB"
             f"{_mark(s['rss_mb'] < TARGET_RSS_MB)} | < 150 MB |",
             f"| … after its first command | {s['rss_after_command_mb']:.0f} MB | |", ""]
+
+
+def _hostile_table(out: dict[str, Any]) -> list[str]:
+    h = out.get("hostile")
+    if not h:
+        return []
+    posts = ", ".join(f"{outcome}: {n}" for outcome, n in h["posts"].items())
+    return [f"Hostile burst: {h['attackers']} connections at a time posting "
+            f"{h['body_mb']:.0f} MB unauthenticated to /slack/events and /api/messages, "
+            f"while {h['commands']} signed commands arrive over {h['seconds']:.0f} s",
+            "| | measured | target |", "|---|---|---|",
+            f"| commands, timed from when each was due: p50 | {_ms(h['p50_ms'])} | |",
+            f"| … p99 | {_ms(h['p99_ms'])}{_mark(h['p99_ms'] < TARGET_P99_MS)} | < 300 ms |",
+            f"| actionbot serve: peak resident memory (VmHWM) | {h['peak_rss_mb']:.0f} MB"
+            f"{_mark(h['peak_rss_mb'] < TARGET_HOSTILE_RSS_MB)} | < 200 MB |",
+            f"| … before the burst | {h['rss_before_mb']:.0f} MB | |",
+            f"Hostile posts by outcome: {posts}", ""]

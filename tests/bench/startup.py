@@ -19,6 +19,8 @@ import tempfile
 import time
 import urllib.error
 import urllib.request
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 from urllib.parse import urlencode
@@ -49,11 +51,12 @@ class Serve:
     rss_after_command_mb: float
 
 
-def _rss_mb(pid: int) -> float:
+def rss_mb(pid: int, field: str = "VmRSS") -> float:
+    """Resident memory from /proc: ``VmRSS`` now, or ``VmHWM``, the most it has held."""
     for line in Path(f"/proc/{pid}/status").read_text().splitlines():
-        if line.startswith("VmRSS:"):
+        if line.startswith(f"{field}:"):
             return int(line.split()[1]) / 1024
-    raise RuntimeError("no VmRSS in /proc")
+    raise RuntimeError(f"no {field} in /proc")
 
 
 def _free_port() -> int:
@@ -76,17 +79,18 @@ def _command(base: str) -> None:
         response.read()
 
 
-def serve_memory() -> Serve:
-    fake = RateLimitedSlack(rate=1000.0, burst=1000).start()
+@contextmanager
+def serving(db_url: str, **settings: str) -> Iterator[tuple[subprocess.Popen, str, float]]:
+    """``actionbot serve`` on ``db_url`` in its own process, configured only by ``settings``
+    (no chat platform or database from this environment), on a free port on 127.0.0.1.
+    Yields the process, its base URL and the seconds it took to answer ``/healthz``."""
     workdir = Path(tempfile.mkdtemp(prefix="actionbot-serve-"))
     port = _free_port()
     env = {k: v for k, v in os.environ.items()
            if not k.startswith(("SLACK_", "TEAMS_", "DATABASE_URL"))}
-    env.update(SLACK_BOT_TOKEN="xoxb-bench", SLACK_SIGNING_SECRET=SECRET,
-               SLACK_API_URL=fake.url, HOST="127.0.0.1", PORT=str(port))
+    env.update(HOST="127.0.0.1", PORT=str(port), **settings)
     started = time.perf_counter()
-    proc = subprocess.Popen([*actionbot_command(), "serve", "--db",
-                             f"sqlite:///{workdir / 'serve.db'}"],
+    proc = subprocess.Popen([*actionbot_command(), "serve", "--db", db_url],
                             env=env, cwd=workdir, stdout=subprocess.DEVNULL,
                             stderr=subprocess.DEVNULL)
     base = f"http://127.0.0.1:{port}"
@@ -102,10 +106,7 @@ def serve_memory() -> Serve:
                         break
             except (urllib.error.URLError, ConnectionError):
                 time.sleep(0.05)
-        ready = time.perf_counter() - started
-        rss = _rss_mb(proc.pid)
-        _command(base)
-        return Serve(ready_seconds=ready, rss_mb=rss, rss_after_command_mb=_rss_mb(proc.pid))
+        yield proc, base, time.perf_counter() - started
     finally:
         proc.send_signal(signal.SIGTERM)
         try:
@@ -113,6 +114,19 @@ def serve_memory() -> Serve:
         except subprocess.TimeoutExpired:
             proc.kill()
             proc.wait()
+        shutil.rmtree(workdir, ignore_errors=True)
+
+
+def serve_memory() -> Serve:
+    fake = RateLimitedSlack(rate=1000.0, burst=1000).start()
+    workdir = Path(tempfile.mkdtemp(prefix="actionbot-serve-db-"))
+    try:
+        with serving(f"sqlite:///{workdir / 'serve.db'}", SLACK_BOT_TOKEN="xoxb-bench",
+                     SLACK_SIGNING_SECRET=SECRET, SLACK_API_URL=fake.url) as (proc, base, ready):
+            rss = rss_mb(proc.pid)
+            _command(base)
+            return Serve(ready_seconds=ready, rss_mb=rss, rss_after_command_mb=rss_mb(proc.pid))
+    finally:
         fake.stop()
         shutil.rmtree(workdir, ignore_errors=True)
 

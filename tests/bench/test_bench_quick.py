@@ -15,7 +15,7 @@ from handlers.dispatch import handle
 from handlers.replies import Tone
 from storage.models import Action, Event, Member
 from storage.uow import UnitOfWork
-from tests.bench import fanout, latency
+from tests.bench import fanout, hostile, latency, report
 from tests.bench.data import TEAM, Shape, build, next_morning
 from tests.bench.tick import measure, prime
 
@@ -85,3 +85,18 @@ def test_fan_out_killed_half_way_loses_nothing(tmp_path: Path) -> None:
                      kill_halfway=True, workdir=tmp_path)
     assert run.killed_at is not None and run.lost == 0
     assert run.duplicated == 0
+
+
+def test_hostile_burst_is_refused_while_commands_succeed(tmp_path: Path) -> None:
+    """Every stranger's post is refused (401, 413, or cut off while sending), never a 5xx,
+    and every signed command during the burst succeeds; the report carries both keys."""
+    burst = hostile.run(tmp_path, MORNING, attackers=2, body_mb=1.0, seconds=1.0)
+    assert len(burst.command_times) == hostile.COMMAND_RATE
+    routes = {outcome.split(" ", 1)[0] for outcome in burst.posts}
+    assert routes == set(hostile.ROUTES)
+    statuses = {outcome.split(" ", 1)[1] for outcome in burst.posts}
+    assert statuses <= {"401", "413", "cut off while sending"}, burst.posts
+    assert burst.peak_rss_mb >= burst.rss_before_mb > 0
+    figures = report.flat({"hostile": report.hostile_figures(burst)})
+    assert figures["hostile_burst_p99_ms"] == burst.p99_ms
+    assert figures["hostile_burst_rss_mb"] == burst.peak_rss_mb

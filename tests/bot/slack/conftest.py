@@ -8,8 +8,6 @@ import hmac
 import itertools
 import json
 import logging
-import socket
-import threading
 import time
 import urllib.error
 import urllib.request
@@ -20,7 +18,6 @@ from typing import Any
 from urllib.parse import urlencode
 
 import pytest
-import uvicorn
 from sqlalchemy import select
 
 from bot.config import SlackConfig
@@ -31,6 +28,7 @@ from storage.models import Base
 from storage.uow import UnitOfWork
 from tests.bot.slack.fake_slack import FakeSlack
 from tests.conftest import NOW
+from tests.local_server import LocalServer
 
 SECRET = "test-signing-secret"
 TEAM = "T1"
@@ -44,12 +42,6 @@ def fake_slack() -> Iterator[FakeSlack]:
                             "U4": "Amy Coombs"}).start()
     yield fake
     fake.stop()
-
-
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return int(s.getsockname()[1])
 
 
 @dataclass
@@ -128,23 +120,13 @@ def serve_slack(uow: UnitOfWork, fake_slack: FakeSlack) -> Iterator[SlackHTTP]:
     """The real app on uvicorn on a free port, on this database, for as long as the block."""
     cfg = SlackConfig(bot_token="xoxb-test", signing_secret=SECRET, app_token=None,
                       client_id=None, client_secret=None, api_url=fake_slack.url)
-    port = _free_port()
-    base = f"http://127.0.0.1:{port}"
-    app = build_app(cfg, uow, SlackListeners(uow, clock=lambda: NOW, base_url=base))
-    server = uvicorn.Server(uvicorn.Config(build_web_app(slack_app=app, uow=uow),
-                                           host="127.0.0.1", port=port, log_level="warning",
-                                           lifespan="off"))
-    thread = threading.Thread(target=server.run, daemon=True)
-    thread.start()
-    deadline = time.monotonic() + 20
-    while not server.started and time.monotonic() < deadline:
-        time.sleep(0.02)
-    assert server.started, "uvicorn did not start"
+    server = LocalServer()
+    app = build_app(cfg, uow, SlackListeners(uow, clock=lambda: NOW, base_url=server.url))
+    server.start(build_web_app(slack_app=app, uow=uow))
     try:
-        yield SlackHTTP(base, fake_slack)
+        yield SlackHTTP(server.url, fake_slack)
     finally:
-        server.should_exit = True
-        thread.join(timeout=10)
+        server.stop()
 
 
 @pytest.fixture

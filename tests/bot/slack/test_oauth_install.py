@@ -4,9 +4,6 @@ installation and state stores in actionbot's own database."""
 from __future__ import annotations
 
 import re
-import socket
-import threading
-import time
 import urllib.error
 import urllib.request
 from collections.abc import Iterator
@@ -14,7 +11,6 @@ from pathlib import Path
 from urllib.parse import parse_qs, urlparse
 
 import pytest
-import uvicorn
 from sqlalchemy import text
 
 from bot.config import SlackConfig
@@ -23,6 +19,7 @@ from bot.web import MAX_OAUTH_QUERY, build_web_app
 from storage.uow import UnitOfWork
 from tests.bot.slack.conftest import SECRET, assert_no_traceback
 from tests.bot.slack.fake_slack import FakeSlack
+from tests.local_server import LocalServer
 
 
 class NoRedirect(urllib.request.HTTPRedirectHandler):
@@ -35,20 +32,9 @@ def oauth_server(uow: UnitOfWork, fake_slack: FakeSlack) -> Iterator[str]:
     cfg = SlackConfig(bot_token=None, signing_secret=SECRET, app_token=None,
                       client_id="111.222", client_secret="oauth-secret", api_url=fake_slack.url)
     app = build_app(cfg, uow)
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        port = s.getsockname()[1]
-    server = uvicorn.Server(uvicorn.Config(build_web_app(slack_app=app, uow=uow),
-                                           host="127.0.0.1", port=port, log_level="warning",
-                                           lifespan="off"))
-    thread = threading.Thread(target=server.run, daemon=True)
-    thread.start()
-    deadline = time.monotonic() + 20
-    while not server.started and time.monotonic() < deadline:
-        time.sleep(0.02)
-    yield f"http://127.0.0.1:{port}"
-    server.should_exit = True
-    thread.join(timeout=10)
+    server = LocalServer().start(build_web_app(slack_app=app, uow=uow))
+    yield server.url
+    server.stop()
 
 
 def test_install_then_callback_stores_the_workspace_bot_token(

@@ -97,6 +97,10 @@ def socket_app(uow: UnitOfWork, fake_slack: FakeSlack,
     try:
         yield handler
     finally:
+        # Slack's side hangs up first, as it does at a reconnect: the client's reader, which
+        # otherwise sits out its fixed 3-second receive timeout, sees the close at once.
+        if slack_socket.connection is not None:
+            slack_socket.connection.close()
         handler.close()
 
 

@@ -9,9 +9,6 @@ from __future__ import annotations
 
 import itertools
 import json
-import socket
-import threading
-import time
 import urllib.error
 import urllib.request
 from collections.abc import Callable, Iterator
@@ -20,7 +17,6 @@ from datetime import datetime
 from typing import Any
 
 import pytest
-import uvicorn
 
 from bot.config import Config, TeamsConfig
 from bot.teams.app import TeamsBot
@@ -30,6 +26,7 @@ from storage.uow import UnitOfWork
 from tests.bot.teams.fake_connector import Call, FakeConnector
 from tests.bot.teams.signing import CLIENT_ID, FakeTokens, Signer, cloud_with_keys_at
 from tests.conftest import NOW
+from tests.local_server import LocalServer
 
 TENANT = "72f988bf-86f1-41af-91ab-2d7cd011db47"
 BOT = "28:00000000-0000-0000-0000-00000000b0b0"
@@ -53,12 +50,6 @@ PEOPLE = {
     "AC": Person("29:1ac-teams-id", "00000000-0000-0000-0000-0000000000e4", "Amy Coombs"),
 }
 _ids = itertools.count(1_700_000_000_000)
-
-
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return int(s.getsockname()[1])
 
 
 def mention(who: str) -> tuple[str, dict[str, Any]]:
@@ -142,20 +133,6 @@ class TeamsHTTP:
                                        replyToId=reply_to))
 
 
-def serve(app: Any, port: int | None = None) -> tuple[uvicorn.Server, threading.Thread, int]:
-    port = port or free_port()
-    server = uvicorn.Server(uvicorn.Config(app, host="127.0.0.1", port=port,
-                                           log_level="warning", log_config=None,
-                                           lifespan="off"))
-    thread = threading.Thread(target=server.run, daemon=True)
-    thread.start()
-    deadline = time.monotonic() + 20
-    while not server.started and time.monotonic() < deadline:
-        time.sleep(0.02)
-    assert server.started, "uvicorn did not start"
-    return server, thread, port
-
-
 @pytest.fixture
 def fake() -> Iterator[FakeConnector]:
     connector = FakeConnector(members={p.teams_id: {"id": p.teams_id, "name": p.name,
@@ -169,22 +146,21 @@ def fake() -> Iterator[FakeConnector]:
 def start_teams(uow: UnitOfWork, fake: FakeConnector) -> Iterator[Callable[..., TeamsHTTP]]:
     """Start the app with a given ``TeamsBot`` (else one on ``clock``, whose public URL is
     the app's own address when ``public_url``); stopped after the test."""
-    running: list[tuple[uvicorn.Server, threading.Thread]] = []
+    running: list[LocalServer] = []
 
     def start(bot: TeamsBot | None = None, *, clock: Callable[[], datetime] = lambda: NOW,
               public_url: bool = False, **http: Any) -> TeamsHTTP:
         assert INSECURE is not None
-        port = free_port()
+        server = LocalServer()
+        running.append(server)
         bot = bot or TeamsBot(INSECURE, uow, clock=clock,
-                              base_url=f"http://127.0.0.1:{port}" if public_url else None)
-        server, thread, port = serve(build_web_app(teams=bot, uow=uow, clock=clock), port)
-        running.append((server, thread))
-        return TeamsHTTP(f"http://127.0.0.1:{port}", fake, **http)
+                              base_url=server.url if public_url else None)
+        server.start(build_web_app(teams=bot, uow=uow, clock=clock))
+        return TeamsHTTP(server.url, fake, **http)
 
     yield start
-    for server, thread in running:
-        server.should_exit = True
-        thread.join(timeout=10)
+    for server in running:
+        server.stop()
 
 
 @pytest.fixture

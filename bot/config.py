@@ -10,6 +10,7 @@ import os
 from collections.abc import Mapping
 from dataclasses import dataclass
 
+from handlers.limits import is_ascii_number
 from storage.db import DEFAULT_URL
 
 # Messages the scheduler has in flight at once: a send is mostly waiting on the network, so
@@ -86,10 +87,10 @@ class Config:
     def from_env(cls, env: Mapping[str, str] | None = None, *, db: str | None = None) -> Config:
         env = os.environ if env is None else env
         port = env.get("PORT", "3000")
-        if not port.isdigit() or not 0 < int(port) < 65536:
+        if not is_ascii_number(port) or not 0 < int(port) < 65536:
             raise ConfigError(f"PORT must be a port number, not {port!r}.")
         senders = env.get("ACTIONBOT_SENDERS", str(DEFAULT_SENDERS)).strip()
-        if not senders.isdigit() or not 1 <= int(senders) <= MAX_SENDERS:
+        if not is_ascii_number(senders) or not 1 <= int(senders) <= MAX_SENDERS:
             raise ConfigError(f"ACTIONBOT_SENDERS must be a whole number from 1 to {MAX_SENDERS} "
                               f"(messages the scheduler sends at once), not {senders!r}.")
         return cls(
@@ -134,7 +135,7 @@ def _count(env: Mapping[str, str], name: str, default: int) -> int:
     raw = env.get(name, "").strip()
     if not raw:
         return default
-    if not raw.isdigit() or not 1 <= int(raw) <= MAX_COUNT:
+    if not is_ascii_number(raw) or not 1 <= int(raw) <= MAX_COUNT:
         raise ConfigError(f"{name} must be a whole number from 1 to {MAX_COUNT:,}, such as "
                           f"{default}, not {raw!r}.")
     return int(raw)

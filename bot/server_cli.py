@@ -81,13 +81,16 @@ def _tick(config: Config, uow: Any, at: datetime, *, dry_run: bool, as_json: boo
                               "to": message.recipient, "actions": message.actions,
                               "at": at.isoformat().replace("+00:00", "Z")}))
         elif dry_run:
-            from bot.render_text import render
+            from bot.render_text import render, terminal_safe
 
-            print(f"[would send {message.kind} to {message.recipient} on "
-                  f"{message.board.name}]\n{render(message.reply)}\n")
+            print(terminal_safe(f"[would send {message.kind} to {message.recipient} on "
+                                f"{message.board.name}]") + f"\n{render(message.reply)}\n")
     for message, error in result.failed:
-        print(f"actionbot: not sent ({error}): {message.kind} to {message.recipient} on "
-              f"{message.board.name}; it will be retried", file=sys.stderr)
+        from bot.render_text import terminal_safe
+
+        print(terminal_safe(f"actionbot: not sent ({error}): {message.kind} to "
+                            f"{message.recipient} on {message.board.name}; it will be retried"),
+              file=sys.stderr)
     for unit in result.missed:
         print(f"actionbot: skipped {unit.kind} to {unit.recipient}: its time "
               f"{unit.slot_at.isoformat()} is past the grace period", file=sys.stderr)

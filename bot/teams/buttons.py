@@ -29,7 +29,7 @@ if TYPE_CHECKING:
     from microsoft_teams.api import ApiClient
 
 log = logging.getLogger(__name__)
-ACTION_REF = re.compile(r"^\d{1,7}[a-z]?$")
+ACTION_REF = re.compile(r"^[0-9]{1,7}[a-z]?$")
 MESSAGE_TYPE = "application/vnd.microsoft.activity.message"
 NOTE_LIMIT = 1000
 

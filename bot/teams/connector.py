@@ -12,6 +12,7 @@ from __future__ import annotations
 import asyncio
 import logging
 import random
+import re
 from collections.abc import Awaitable, Callable
 from datetime import UTC, datetime
 from email.utils import parsedate_to_datetime
@@ -35,7 +36,7 @@ def retry_after(response: httpx.Response) -> float | None:
     raw = response.headers.get("Retry-After", "").strip()
     if not raw:
         return None
-    if raw.replace(".", "", 1).isdigit():
+    if re.fullmatch(r"[0-9]{1,6}(\.[0-9]{1,6})?", raw):
         return float(raw)
     try:
         when = parsedate_to_datetime(raw)

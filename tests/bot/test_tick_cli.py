@@ -76,3 +76,18 @@ def test_tick_on_console_boards_imports_no_chat_sdk(db: str) -> None:
                           timeout=120)
     assert done.returncode == 0, done.stderr
     assert done.stdout.strip().splitlines()[-1] == "[]"
+
+
+def test_a_board_name_stored_before_names_were_checked_prints_no_escape(db: str) -> None:
+    """Names are refused control characters when typed now; one stored earlier (or by an old
+    restore) still must not retitle the operator's terminal when tick prints it."""
+    from sqlalchemy import create_engine, text
+
+    engine = create_engine(db)
+    with engine.begin() as conn:
+        conn.execute(text("UPDATE boards SET name = :n"), {"n": "Tick\x1b]0;pwned\x07 Board"})
+    engine.dispose()
+    done = run("tick", "--db", db, "--at", "2027-06-30T08:00Z", "--dry-run")
+    assert done.returncode == 0, done.stderr
+    assert "[would send reminder to KY on Tick Board]" in done.stdout
+    assert "\x1b" not in done.stdout and "\x07" not in done.stdout

@@ -43,6 +43,14 @@ def test_half_configured_teams_names_what_is_missing(given: dict[str, str], miss
         Config.from_env(given)
 
 
+@pytest.mark.parametrize("name, value", [("PORT", "³⁰⁰⁰"), ("PORT", "٣٠٠٠"),
+                                         ("ACTIONBOT_SENDERS", "²"), ("ACTIONBOT_SENDERS", "0")])
+def test_numbers_in_settings_are_digits_0_to_9(name: str, value: str) -> None:
+    """"²" passes ``str.isdigit`` and then makes ``int`` raise: start-up says what to write."""
+    with pytest.raises(ConfigError, match=name):
+        Config.from_env({name: value})
+
+
 def test_insecure_switch_needs_nothing_else_and_takes_only_yes_or_no() -> None:
     teams = Config.from_env({"TEAMS_INSECURE_NO_AUTH": "1"}).teams
     assert teams is not None and teams.insecure_no_auth
@@ -223,8 +231,9 @@ def test_retry_after_is_read_as_seconds_or_a_date() -> None:
 
     from bot.teams.connector import retry_after
 
-    def wait(value: str) -> float | None:
+    def wait(value: str | bytes) -> float | None:
         return retry_after(httpx.Response(429, headers={"Retry-After": value} if value else {}))
 
     assert wait("3") == 3.0 and wait("") is None and wait("soon") is None
+    assert wait("2.5") == 2.5 and wait(b"\xb2") is None  # "²" in Latin-1, as headers are
     assert wait("Wed, 21 Oct 2015 07:28:00 GMT") == 0.0

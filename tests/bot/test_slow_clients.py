@@ -7,12 +7,8 @@ the header deadline set to one second, so the test waits about that long, not te
 
 from __future__ import annotations
 
-import os
 import resource
 import socket
-import subprocess
-import sys
-import time
 import urllib.request
 from collections.abc import Iterator
 from pathlib import Path
@@ -21,17 +17,11 @@ import pytest
 
 from bot.config import Config, ConfigError, ServerLimits
 from bot.server_limits import RESERVED_FILES, uvicorn_options
+from tests.serve_process import serving
 
-ACTIONBOT = Path(sys.executable).with_name("actionbot")
 SLOW_CONNECTIONS = 50
 LOW_SOFT_LIMIT = 256
 REFUSED = b"HTTP/1.1 408 Request Timeout\r\n"
-
-
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return int(s.getsockname()[1])
 
 
 def _healthz(base: str) -> int:
@@ -50,41 +40,12 @@ def served(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[str, int]
     """``actionbot serve`` on a free port with a one-second header deadline; its base URL
     and process id. One for the module: start-up is the slow part, and each test opens
     connections of its own."""
-    tmp_path = tmp_path_factory.mktemp("serve")
-    port = _free_port()
-    env = {k: v for k, v in os.environ.items()
-           if not k.startswith(("SLACK_", "TEAMS_", "ACTIONBOT_")) and k != "DATABASE_URL"}
-    env.update(PORT=str(port), HOST="127.0.0.1", ACTIONBOT_SCHEDULER="off",
-               ACTIONBOT_HEADER_TIMEOUT="1", TEAMS_CLIENT_ID="app-id",
-               TEAMS_CLIENT_SECRET="secret", TEAMS_TENANT_ID="tenant")
-    process = subprocess.Popen(
-        [str(ACTIONBOT), "serve", "--db", f"sqlite:///{tmp_path / 'serve.db'}"],
-        env=env, cwd=tmp_path, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True,
-        preexec_fn=_lower_soft_file_limit)
-    base = f"http://127.0.0.1:{port}"
-    try:
-        deadline = time.monotonic() + 60
-        while True:
-            if process.poll() is not None:
-                err = process.stderr.read() if process.stderr else ""
-                raise AssertionError(f"actionbot serve exited {process.returncode}:\n{err}")
-            try:
-                _healthz(base)
-                break
-            except OSError:
-                if time.monotonic() > deadline:
-                    raise AssertionError("actionbot serve did not listen within 60 s") from None
-                time.sleep(0.1)
-        yield base, process.pid
-    finally:
-        process.terminate()
-        try:
-            process.wait(timeout=20)
-        except subprocess.TimeoutExpired:
-            process.kill()
-            process.wait(timeout=10)
-        if process.stderr:
-            process.stderr.close()
+    with serving(tmp_path_factory.mktemp("serve"),
+                 {"ACTIONBOT_SCHEDULER": "off", "ACTIONBOT_HEADER_TIMEOUT": "1",
+                  "TEAMS_CLIENT_ID": "app-id", "TEAMS_CLIENT_SECRET": "secret",
+                  "TEAMS_TENANT_ID": "tenant"},
+                 before_exec=_lower_soft_file_limit) as server:
+        yield server.base, server.pid
 
 
 def _open_slow(port: int) -> socket.socket:

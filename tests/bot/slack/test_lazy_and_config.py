@@ -4,10 +4,7 @@ Slack settings read from the environment, and ``actionbot serve`` as an operator
 from __future__ import annotations
 
 import json
-import os
-import socket
 import subprocess
-import sys
 import time
 import urllib.error
 import urllib.request
@@ -20,8 +17,8 @@ import pytest
 from bot.config import Config, ConfigError
 from tests.bot.slack.conftest import SlackHTTP
 from tests.bot.slack.fake_slack import FakeSlack
+from tests.serve_process import ACTIONBOT, clean_env, free_port, serving
 
-ACTIONBOT = Path(sys.executable).with_name("actionbot")
 BOARD = "South East Adoption Board"
 
 
@@ -116,23 +113,10 @@ def test_complete_slack_settings_are_accepted(env: dict[str, str]) -> None:
 
 
 # ---- actionbot serve -----------------------------------------------------------------------------
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return int(s.getsockname()[1])
-
-
-def _env_without_slack(**extra: str) -> dict[str, str]:
-    """This process's environment with no chat platform and no database configured."""
-    env = {k: v for k, v in os.environ.items()
-           if not k.startswith(("SLACK_", "TEAMS_")) and k != "DATABASE_URL"}
-    return {**env, **extra}
-
-
 def test_serve_with_no_platform_configured_exits_with_a_clear_message(tmp_path: Path) -> None:
     done = subprocess.run(
         [str(ACTIONBOT), "serve", "--db", f"sqlite:///{tmp_path / 'serve.db'}"],
-        env=_env_without_slack(PORT=str(_free_port())), capture_output=True, text=True,
+        env=clean_env(PORT=str(free_port())), capture_output=True, text=True,
         timeout=120, cwd=tmp_path)
     assert done.returncode != 0
     assert "no chat platform is configured" in done.stderr.lower()
@@ -143,7 +127,7 @@ def test_serve_with_no_platform_configured_exits_with_a_clear_message(tmp_path: 
 def test_serve_with_half_configured_slack_names_what_is_missing(tmp_path: Path) -> None:
     done = subprocess.run(
         [str(ACTIONBOT), "serve", "--db", f"sqlite:///{tmp_path / 'serve.db'}"],
-        env=_env_without_slack(SLACK_BOT_TOKEN="xoxb-1"), capture_output=True, text=True,
+        env=clean_env(SLACK_BOT_TOKEN="xoxb-1"), capture_output=True, text=True,
         timeout=120, cwd=tmp_path)
     assert done.returncode != 0
     assert "SLACK_SIGNING_SECRET" in done.stderr
@@ -161,37 +145,10 @@ def _get(url: str) -> tuple[int, str]:
 @pytest.fixture
 def served(tmp_path: Path, fake_slack: FakeSlack) -> Iterator[str]:
     """``actionbot serve`` in its own process, Slack configured, on a free port."""
-    port = _free_port()
-    env = _env_without_slack(
-        PORT=str(port), HOST="127.0.0.1", SLACK_BOT_TOKEN="xoxb-test",
-        SLACK_SIGNING_SECRET="serve-secret", SLACK_API_URL=fake_slack.url)
-    process = subprocess.Popen(
-        [str(ACTIONBOT), "serve", "--db", f"sqlite:///{tmp_path / 'serve.db'}"],
-        env=env, cwd=tmp_path, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
-    base = f"http://127.0.0.1:{port}"
-    try:
-        deadline = time.monotonic() + 60
-        while True:
-            if process.poll() is not None:
-                output = process.stdout.read() if process.stdout else ""
-                raise AssertionError(f"actionbot serve exited {process.returncode}:\n{output}")
-            try:
-                _get(f"{base}/healthz")
-                break
-            except OSError:
-                if time.monotonic() > deadline:
-                    raise AssertionError("actionbot serve did not listen within 60 s") from None
-                time.sleep(0.1)
-        yield base
-    finally:
-        process.terminate()
-        try:
-            process.wait(timeout=20)
-        except subprocess.TimeoutExpired:
-            process.kill()
-            process.wait(timeout=10)
-        if process.stdout:
-            process.stdout.close()
+    with serving(tmp_path, {"SLACK_BOT_TOKEN": "xoxb-test",
+                            "SLACK_SIGNING_SECRET": "serve-secret",
+                            "SLACK_API_URL": fake_slack.url}) as server:
+        yield server.base
 
 
 def test_serve_with_slack_configured_answers_healthz_and_slack(

@@ -14,16 +14,14 @@ import random
 import socket
 import statistics
 import threading
-import time
 from collections import Counter
-from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
 
 from storage.db import make_engine
 from tests.bench.data import Shape, build
-from tests.bench.latency import COMMANDS, Client, Workload, _expect
+from tests.bench.latency import COMMANDS, Client, Workload, expect_reply, paced_commands
 from tests.bench.rate_limited_slack import RateLimitedSlack
 from tests.bench.slack_server import SECRET
 from tests.bench.startup import rss_mb, serving
@@ -80,27 +78,6 @@ def _attack(port: int, route: str, request: bytes, stop: threading.Event,
             outcomes[f"{route} {status}"] += 1
 
 
-def _commands(port: int, work: Workload, seconds: float) -> list[float]:
-    """``COMMAND_RATE`` signed commands a second for ``seconds``, each timed from when it was
-    due, whatever the ones before it are doing."""
-    count = int(seconds * COMMAND_RATE)
-    planned = [(verb, *work.text(verb)) for verb in (COMMANDS * count)[:count]]
-    clients = threading.local()
-
-    def send(i: int, due: float) -> float:
-        time.sleep(max(0.0, due - time.perf_counter()))
-        if not hasattr(clients, "client"):
-            clients.client = Client(port)
-        verb, board, text = planned[i]
-        _, reply = clients.client.command(board, text)
-        _expect(verb, reply)
-        return time.perf_counter() - due
-
-    began = time.perf_counter()
-    with ThreadPoolExecutor(max_workers=COMMAND_SENDERS) as pool:
-        return list(pool.map(send, range(count), (began + i / COMMAND_RATE for i in range(count))))
-
-
 def run(workdir: Path, morning: datetime, *, attackers: int, body_mb: float,
         seconds: float) -> Burst:
     """``attackers`` connections at a time (half on each route) post ``body_mb`` each, over
@@ -119,7 +96,7 @@ def run(workdir: Path, morning: datetime, *, attackers: int, body_mb: float,
             port = int(base.rsplit(":", 1)[1])
             work = Workload(built, rng=random.Random(31))
             for verb in COMMANDS:  # warm: the first command pays for imports
-                _expect(verb, Client(port).command(*work.text(verb))[1])
+                expect_reply(verb, Client(port).command(*work.text(verb))[1])
             result.rss_before_mb = rss_mb(proc.pid)
             requests = {route: _hostile_request(route, int(body_mb * 1024 * 1024))
                         for route in ROUTES}
@@ -131,7 +108,8 @@ def run(workdir: Path, morning: datetime, *, attackers: int, body_mb: float,
             for thread in threads:
                 thread.start()
             try:
-                result.command_times = _commands(port, work, seconds)
+                result.command_times = paced_commands(port, work, rate=COMMAND_RATE,
+                                                      seconds=seconds, senders=COMMAND_SENDERS)
             finally:
                 stop.set()
                 for thread in threads:

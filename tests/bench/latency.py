@@ -109,7 +109,7 @@ class Workload:
         return board, "list"
 
 
-def _expect(verb: str, reply: dict) -> None:
+def expect_reply(verb: str, reply: dict) -> None:
     """Every measured answer must be the command's success, not a fast error."""
     text = json.dumps(reply, ensure_ascii=False)
     wanted = {"add": "added", "close": "closed", "show": "History", "list": "Open actions"}[verb]
@@ -178,16 +178,16 @@ def measure(built: Built, *, rounds: int, handler_runs: int, busy_seconds: float
     try:
         board, text = work.text("add")
         first, reply = clients["app"].command(board, text)
-        _expect("add", reply)
+        expect_reply("add", reply)
         for _ in range(warmup):
             for verb in COMMANDS:
-                _expect(verb, clients["app"].command(*work.text(verb))[1])
+                expect_reply(verb, clients["app"].command(*work.text(verb))[1])
             clients["floor"].command(work.board(), "list")
         for n in range(rounds):
             for verb in work.rng.sample(COMMANDS, len(COMMANDS)):
                 samples["floor"].append(clients["floor"].command(work.board(), "list")[0])
                 elapsed, reply = clients["app"].command(*work.text(verb))
-                _expect(verb, reply)
+                expect_reply(verb, reply)
                 samples[verb].append(elapsed)
             if n % 50 == 49:
                 progress(f"{n + 1}/{rounds} rounds")
@@ -198,7 +198,7 @@ def measure(built: Built, *, rounds: int, handler_runs: int, busy_seconds: float
                 samples["paused_floor"].append(clients["floor"].command(work.board(), "list")[0])
                 time.sleep(PAUSE)
                 elapsed, reply = clients["app"].command(*work.text(verb))
-                _expect(verb, reply)
+                expect_reply(verb, reply)
                 samples[f"paused_{verb}"].append(elapsed)
         # Its kept-alive connection would have timed out while unused: open it now.
         clients["default"].close()
@@ -238,6 +238,29 @@ def round_trip(url: str, runs: int = 500) -> float:
     return statistics.median(times)
 
 
+def paced_commands(port: int, work: Workload, *, rate: float, seconds: float,
+                   senders: int) -> list[float]:
+    """``rate`` signed commands a second for ``seconds``, the verbs in turn, each timed from
+    when it was due to be sent, whatever the answers before it are doing (one stuck behind
+    another counts its wait): what a member sees while something else loads the server."""
+    count = int(seconds * rate)
+    planned = [(verb, *work.text(verb)) for verb in (COMMANDS * count)[:count]]
+    clients = threading.local()
+
+    def send(i: int, due: float) -> float:
+        time.sleep(max(0.0, due - time.perf_counter()))
+        if not hasattr(clients, "client"):
+            clients.client = Client(port)
+        verb, board, text = planned[i]
+        _, reply = clients.client.command(board, text)
+        expect_reply(verb, reply)
+        return time.perf_counter() - due
+
+    began = time.perf_counter()
+    with ThreadPoolExecutor(max_workers=senders) as pool:
+        return list(pool.map(send, range(count), (began + i / rate for i in range(count))))
+
+
 def _while_ticking(port: int, work: Workload, built: Built, slack_url: str,
                    seconds: float) -> tuple[list[float], list[float]]:
     """Commands arriving ``BUSY_RATE`` a second for ``seconds``, whatever the answers before
@@ -254,25 +277,10 @@ def _while_ticking(port: int, work: Workload, built: Built, slack_url: str,
         stderr=subprocess.DEVNULL, text=True)
     assert ticker.stdout is not None
     first = ""
-    count = int(seconds * BUSY_RATE)
-    commands = [(verb, *work.text(verb)) for verb in (COMMANDS * count)[:count]]
-    clients = threading.local()
-
-    def send(i: int, due: float) -> float:
-        time.sleep(max(0.0, due - time.perf_counter()))
-        if not hasattr(clients, "client"):
-            clients.client = Client(port)
-        verb, board, text = commands[i]
-        _, reply = clients.client.command(board, text)
-        _expect(verb, reply)
-        return time.perf_counter() - due
-
     try:
         first = ticker.stdout.readline()  # it is ticking
-        began = time.perf_counter()
-        with ThreadPoolExecutor(max_workers=BUSY_SENDERS) as pool:
-            times = list(pool.map(send, range(count),
-                                  (began + i / BUSY_RATE for i in range(count))))
+        times = paced_commands(port, work, rate=BUSY_RATE, seconds=seconds,
+                               senders=BUSY_SENDERS)
     finally:
         ticker.terminate()
         out, _ = ticker.communicate(timeout=30)

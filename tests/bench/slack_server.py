@@ -6,9 +6,8 @@ in the threadpool):
 
 - ``app``: actionbot's Bolt app (``bot.slack.app.build_app``) on the database at ``--db``;
 - ``floor``: a bare Bolt app whose ``/action`` handler only acks, with
-  ``process_before_response=True`` as actionbot's: the fastest any Bolt app answers here,
-  behind the same gate (``bot.slack.gate``) but with its replay table in memory, so that the
-  app's figures include the one write the gate makes to the real database;
+  ``process_before_response=True`` as actionbot's, behind Bolt's own signature check and
+  nothing of ours (no ``bot.slack.gate``: the app's figures include what the gate costs);
 - ``default``: the same bare app in Bolt's default mode, for reference.
 
 It prints ``{"app": port, "floor": port, "default": port}`` once all three answer, and runs
@@ -25,28 +24,28 @@ import threading
 import time
 
 import uvicorn
-from slack_bolt import Ack
+from slack_bolt import Ack, App
+from slack_bolt.adapter.starlette.handler import to_bolt_request, to_starlette_response
 from slack_sdk import WebClient
+from starlette.applications import Starlette
+from starlette.concurrency import run_in_threadpool
+from starlette.requests import Request
+from starlette.responses import Response
+from starlette.routing import Route
 
 from bot.config import SlackConfig
-from bot.slack.app import SlackApp, build_app
-from bot.slack.gate import SlackGate
+from bot.slack.app import build_app
 from bot.web import build_web_app
 from storage.db import make_engine
-from storage.models import Base, SlackRequestSeen
-from storage.replays import SeenRequests
 from storage.uow import UnitOfWork
 
 SECRET = "bench-signing-secret"
 
 
-def bare_app(slack_url: str, *, process_before_response: bool) -> SlackApp:
-    seen = SeenRequests(UnitOfWork(make_engine("sqlite://")))
-    Base.metadata.create_all(seen.uow.engine, tables=[SlackRequestSeen.__table__])
-    app = SlackApp(gate=SlackGate(SECRET, seen), signing_secret=SECRET,
-                   token_verification_enabled=False,
-                   process_before_response=process_before_response,
-                   client=WebClient(token="xoxb-bench", base_url=slack_url))
+def bare_app(slack_url: str, *, process_before_response: bool) -> App:
+    app = App(signing_secret=SECRET, token_verification_enabled=False,
+              process_before_response=process_before_response,
+              client=WebClient(token="xoxb-bench", base_url=slack_url))
 
     @app.command("/action")
     def only_ack(ack: Ack) -> None:
@@ -55,15 +54,25 @@ def bare_app(slack_url: str, *, process_before_response: bool) -> SlackApp:
     return app
 
 
+def bare_web_app(app: App) -> Starlette:
+    """Bolt dispatched in the thread pool, as ``bot.web`` does, and nothing else."""
+
+    async def events(request: Request) -> Response:
+        bolt_request = to_bolt_request(request, await request.body())
+        return to_starlette_response(await run_in_threadpool(app.dispatch, bolt_request))
+
+    return Starlette(routes=[Route("/slack/events", events, methods=["POST"])])
+
+
 def _free_port() -> int:
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
         return int(s.getsockname()[1])
 
 
-def serve(app: SlackApp) -> tuple[int, uvicorn.Server]:
+def serve(web_app: Starlette) -> tuple[int, uvicorn.Server]:
     port = _free_port()
-    server = uvicorn.Server(uvicorn.Config(build_web_app(slack_app=app), host="127.0.0.1",
+    server = uvicorn.Server(uvicorn.Config(web_app, host="127.0.0.1",
                                            port=port, log_level="warning", lifespan="off"))
     threading.Thread(target=server.run, daemon=True).start()
     return port, server
@@ -77,9 +86,9 @@ def main(argv: list[str] | None = None) -> int:
     cfg = SlackConfig(bot_token="xoxb-bench", signing_secret=SECRET, app_token=None,
                       client_id=None, client_secret=None, api_url=args.slack_url)
     engine = make_engine(args.db)
-    apps = {"app": build_app(cfg, UnitOfWork(engine)),
-            "floor": bare_app(args.slack_url, process_before_response=True),
-            "default": bare_app(args.slack_url, process_before_response=False)}
+    apps = {"app": build_web_app(slack_app=build_app(cfg, UnitOfWork(engine))),
+            "floor": bare_web_app(bare_app(args.slack_url, process_before_response=True)),
+            "default": bare_web_app(bare_app(args.slack_url, process_before_response=False))}
     servers = {name: serve(app) for name, app in apps.items()}
     deadline = time.monotonic() + 30
     while not all(s.started for _, s in servers.values()) and time.monotonic() < deadline:

@@ -5,6 +5,8 @@ account. The bot's own mention is dropped; other people become the neutral token
 ``<@ID|Name>`` that ``handlers`` resolve to members, where ID is the person's Entra object id
 (stable across bots and sessions, and what a Teams tab's sign-in will carry too). Everything
 else is made plain text, and a typed ``<@`` is disarmed, so only a real mention makes a token.
+The new Teams client mentions a multi-word name one word at a time (``<at>Jo</at>
+<at>Bloggs</at>``, one entity each, one id): adjacent mentions of one id are one person.
 """
 
 from __future__ import annotations

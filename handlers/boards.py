@@ -47,6 +47,10 @@ def board_name(name: str, example: str = "/board setup South East Adoption Board
 
 def setup(cmd: BoardSetup, session: Session, inv: Invocation, now: datetime) -> Reply:
     """Create a board here, or bind this channel to a board the person already manages."""
+    if inv.private_place:
+        raise UserError("A board keeps its log in a channel, and its digests cannot be posted "
+                        "in a direct message or group chat. Run /board setup in the board's "
+                        "channel.", example="/board setup Adoption Board")
     cmd = BoardSetup(board_name(cmd.name))
     bound = store.board_for_channel(session, inv.platform, inv.workspace, inv.channel)
     if bound is not None:

@@ -15,6 +15,10 @@ class Invocation:
     only for a button pressed outside the board's channel (a DM reminder, App Home): the
     button names its board, and the person must be a member of it. ``base_url`` is where
     the bot is reachable over HTTP, if anywhere, for links such as the meetings calendar.
+    ``private_place`` is set by the adapter for a direct message or group DM (Slack ``D…``
+    or ``mpdm-`` conversations, Teams personal chat): a board's digests cannot be posted
+    there, so no board may be set up in one. (A Teams group chat the bot is installed in can
+    be posted to, so it may keep a board.)
     """
 
     platform: str
@@ -25,6 +29,7 @@ class Invocation:
     as_initials: str | None = None
     board_id: int | None = None
     base_url: str | None = None
+    private_place: bool = False
 
     @property
     def is_console_operator(self) -> bool:

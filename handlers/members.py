@@ -121,6 +121,8 @@ def add(cmd: MemberAdd, scope: Scope) -> Reply:
         if linked is not None and (found is None or linked.id != found.id):
             raise UserError(f"That account is already linked to {linked.initials} on this board.",
                             example=f"/board member remove {linked.initials}")
+        if found is not None and linked is None:
+            _refuse_relink(scope, found, name)
     if found is None:
         member = store.add_member(scope.session, scope.board.id, name=name or initials,
                                   initials=initials, role=cmd.role or Role.MEMBER, now=scope.now)
@@ -144,6 +146,26 @@ def add(cmd: MemberAdd, scope: Scope) -> Reply:
         store.link_identity(scope.session, member, inv.platform, inv.workspace,
                             cmd.mention.user_id)
     return Reply(title=f"{verb} {describe(member)}", tone=Tone.SUCCESS)
+
+
+def _refuse_relink(scope: Scope, found: MemberRow, name: str | None) -> None:
+    """Initials already linked to another account on this platform stay theirs: re-linking
+    them would hand that person's actions to the newcomer. Taking over a place is deliberate:
+    remove the member first, then add the newcomer with those initials."""
+    if not found.active:
+        return
+    platform = scope.invocation.platform
+    member = scope.session.get_one(Member, found.id)
+    if not any(i.platform == platform for i in member.identities):
+        return
+    other = initials_from_name(name or "") or "AB"
+    if other == found.initials:
+        other = f"{other}{other[-1]}"[:4]
+    raise UserError(
+        f"{found.initials} is already {found.name}, linked to another account. Give this person "
+        f"other initials; or, if they take over {found.initials}'s place and actions, remove "
+        f"{found.initials} first (/board member remove {found.initials}).",
+        example=f"/board member add @them {other} {name or 'Their Name'}")
 
 
 def _guard_last_manager(scope: Scope, member: Member | MemberRow, *, losing: str) -> None:

@@ -22,7 +22,7 @@ from bot.slack import blocks as bk
 from bot.slack import payloads, views
 from bot.slack.minutes import SlackMinutes, import_modal
 from bot.slack.refusals import MalformedPayload
-from bot.slack.text import escape, from_slack
+from bot.slack.text import escape, from_slack, mention_token
 from handlers.context import Invocation
 from handlers.dispatch import handle
 from handlers.errors import UserError
@@ -36,6 +36,15 @@ SLOW = re.compile(r"^\s*(?:digest|export)\b", re.I)
 IMPORT = re.compile(r"^\s*import\b", re.I)
 MENTION = re.compile(r"<@([A-Z0-9]+)(?:\|[^>]*)?>")
 ROOTS = {"/action": "action", "/actions": "action", "/board": "board"}
+"""Every slash command in slack-manifest.yml; ``/actions`` is what people type for ``/action``."""
+
+
+def _is_direct(command: dict[str, Any]) -> bool:
+    """A DM (``D…``, channel_name ``directmessage``) or group DM (``mpdm-…``): Slack's names
+    for conversations a board's digests cannot be posted in."""
+    name = str(command.get("channel_name") or "")
+    return (str(command.get("channel_id") or "").startswith("D") or name == "directmessage"
+            or name.startswith("mpdm-"))
 
 
 def slash_response(reply: Reply) -> dict[str, Any]:
@@ -54,7 +63,7 @@ class SlackListeners:
         self._names: dict[str, str] = {}
 
     def register(self, app: App) -> None:
-        for name in ("/action", "/board"):
+        for name in ROOTS:
             # Only slow commands get a lazy listener: for every other command Bolt would
             # still copy the request and dispatch it again on another thread.
             app.command(name, matchers=[_is_slow])(ack=self.on_command,
@@ -87,7 +96,7 @@ class SlackListeners:
 
         def named(m: re.Match[str]) -> str:
             name = self._real_name(client, m.group(1))
-            return f"<@{m.group(1)}|{name}>" if name else m.group(0)
+            return mention_token(m.group(1), name) if name else m.group(0)
 
         return MENTION.sub(named, text)
 
@@ -97,7 +106,7 @@ class SlackListeners:
         text = from_slack(command.get("text") or "")
         inv = Invocation(platform="slack", workspace=command.get("team_id", ""),
                          channel=command.get("channel_id", ""), user_id=command.get("user_id"),
-                         base_url=self.base_url)
+                         base_url=self.base_url, private_place=_is_direct(command))
         if root == "action" and text.strip().lower() in ("", "add"):
             self._open_add_modal(ack, client, inv, command.get("trigger_id", ""))
             return

@@ -6,6 +6,7 @@ import json
 from typing import Any
 
 from bot.slack.blocks import MAX_HOME_BLOCKS, render
+from bot.slack.text import escape
 from handlers.forms import AddForm
 from handlers.replies import Reply
 
@@ -39,7 +40,7 @@ def add_modal(form: AddForm, *, channel: str, text: str = "") -> View:
         "close": _plain("Cancel"),
         "blocks": [
             {"type": "context", "elements": [{"type": "mrkdwn",
-                                              "text": f"For {form.board_name}"[:150]}]},
+                                              "text": f"For {escape(form.board_name[:150])}"}]},
             {"type": "input", "block_id": "text", "label": _plain("Action"),
              "element": {"type": "plain_text_input", "action_id": "value", "multiline": True,
                          "max_length": 3000, "initial_value": text[:3000]}
@@ -74,6 +75,7 @@ def update_modal(*, board_id: int | None, ref: str, channel: str | None,
 
 
 def message_modal(title: str, text: str) -> View:
+    """A modal saying ``text``, which is mrkdwn: the caller escapes any user text in it."""
     return {"type": "modal", "title": _plain(title[:24]), "close": _plain("Close"),
             "blocks": [{"type": "section", "text": {"type": "mrkdwn", "text": text[:3000]}}]}
 

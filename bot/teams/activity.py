@@ -5,6 +5,8 @@ account. The bot's own mention is dropped; other people become the neutral token
 ``<@ID|Name>`` that ``handlers`` resolve to members, where ID is the person's Entra object id
 (stable across bots and sessions, and what a Teams tab's sign-in will carry too). Everything
 else is made plain text, and a typed ``<@`` is disarmed, so only a real mention makes a token.
+The new Teams client mentions a multi-word name one word at a time (``<at>Jo</at>
+<at>Bloggs</at>``, one entity each, one id): adjacent mentions of one id are one person.
 """
 
 from __future__ import annotations
@@ -243,22 +245,42 @@ def _plain(fragment: str) -> str:
     return text.replace("<@", "@")
 
 
+def _merged(turn: Turn) -> list[tuple[Mention, str, int, int]]:
+    """Mentions found in the text, in order, as ``(mention, name, start, end)``; adjacent
+    mentions of one account (the new Teams client sends one ``<at>`` per word of a name,
+    ``<at>Jo</at> <at>Bloggs</at>``, all naming one id) become one person spanning them."""
+    found: list[tuple[Mention, list[str], int, int]] = []
+    at = 0
+    for mention in turn.mentions:
+        start = turn.text.find(mention.text, at)
+        if start < 0:
+            continue
+        end = start + len(mention.text)
+        part = clean_name(_AT.sub(lambda m: m.group(1), mention.name or mention.text))
+        last = found[-1] if found else None
+        if (last is not None and last[0].user_id == mention.user_id
+                and not _plain(turn.text[last[3]:start]).strip()):
+            if part and part != last[1][-1]:
+                last[1].append(part)
+            found[-1] = (last[0], last[1], last[2], end)
+        else:
+            found.append((mention, [part], start, end))
+        at = end
+    return [(m, clean_name(" ".join(parts)), start, end) for m, parts, start, end in found]
+
+
 def command_text(turn: Turn, people: dict[str, str]) -> str:
     """The typed command: the bot's mention dropped, people (``people`` maps their Teams id
     to the id ``handlers`` know them by) as ``<@ID|Name>``, other mentions as ``@Name``."""
-    out, rest = [], turn.text
-    for mention in turn.mentions:
-        at = rest.find(mention.text)
-        if at < 0:
-            continue
-        out.append(_plain(rest[:at]))
-        name = clean_name(_AT.sub(lambda m: m.group(1), mention.name or mention.text))
+    out, last = [], 0
+    for mention, name, start, end in _merged(turn):
+        out.append(_plain(turn.text[last:start]))
         if mention.user_id == turn.bot_id:
             out.append(" ")
         elif mention.user_id in people:
             out.append(f" <@{people[mention.user_id]}|{name}> ")
         else:
             out.append(f" @{name} ")
-        rest = rest[at + len(mention.text):]
-    out.append(_plain(rest))
+        last = end
+    out.append(_plain(turn.text[last:]))
     return " ".join("".join(out).split())

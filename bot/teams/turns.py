@@ -62,7 +62,7 @@ class Turns:
     def invocation(self, turn: Turn, board_id: int | None = None) -> Invocation:
         return Invocation(platform=PLATFORM, workspace=turn.tenant, channel=turn.place or "",
                           user_id=turn.person, user_name=turn.user_name, board_id=board_id,
-                          base_url=self.base_url)
+                          base_url=self.base_url, private_place=turn.personal)
 
     async def send(self, api: ApiClient, turn: Turn, reply: Reply,
                    card: dict[str, Any] | None = None) -> None:
@@ -129,6 +129,8 @@ class Turns:
         """A typed command's reply, on the board of the channel or (personal chat) of the
         person. Blocking."""
         root, rest = split_line(text) if text else ("action", "help")
+        if root == "help":
+            root, rest = "action", f"help {rest}".strip()
         now = self.clock()
         if turn.personal:
             return self._personal(turn, root, rest, now)

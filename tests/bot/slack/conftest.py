@@ -86,11 +86,11 @@ class SlackHTTP:
             return status, raw
 
     def command(self, text: str, *, user: str = "U1", channel: str = CHANNEL,
-                command: str = "/action") -> dict[str, Any]:
+                command: str = "/action", channel_name: str = "board") -> dict[str, Any]:
         # Unique, as Slack's are: the app refuses the same signed bytes twice.
         self.last_trigger_id = f"trig.{next(TRIGGERS)}"
         form = {"token": "x", "team_id": TEAM, "team_domain": "council",
-                "channel_id": channel, "channel_name": "board", "user_id": user,
+                "channel_id": channel, "channel_name": channel_name, "user_id": user,
                 "user_name": self.fake.users.get(user, user).lower(), "command": command,
                 "text": text, "response_url": self.fake.response_url,
                 "trigger_id": self.last_trigger_id, "api_app_id": "A1"}

@@ -129,8 +129,9 @@ def _shown_url(url: str) -> str:
         return "(the given URL)"
 
 
-def _open_database(url: str):  # type: ignore[no-untyped-def]
-    """Engine and unit of work on an up-to-date schema, or a one-line reason on stderr."""
+def _open_database(url: str, connections: int | None = None):  # type: ignore[no-untyped-def]
+    """Engine and unit of work on an up-to-date schema, or a one-line reason on stderr.
+    ``connections``: the pool's size (``storage.db.make_engine``), for the servers."""
     from sqlalchemy.exc import SQLAlchemyError
 
     from storage.db import make_engine
@@ -138,7 +139,7 @@ def _open_database(url: str):  # type: ignore[no-untyped-def]
     from storage.uow import UnitOfWork
 
     try:
-        engine = make_engine(url)
+        engine = make_engine(url, connections=connections)
         upgrade(engine)
     except (SQLAlchemyError, OSError, ValueError) as err:
         reason = str(err).splitlines()[0] if str(err) else type(err).__name__

@@ -19,6 +19,13 @@ DEFAULT_SENDERS = 8
 MAX_SENDERS = 32
 MAX_TIMEOUT_SECONDS = 600
 MAX_COUNT = 1_000_000
+# Requests ``serve`` handles at once in worker threads: anyio's own default, which Starlette
+# used before this was a setting.
+DEFAULT_THREADS = 40
+MAX_THREADS = 1000
+# Connections wanted beside the request threads: Slack's slow commands run in Bolt's own
+# executor (five threads), and the scheduler holds one for its leadership and one per sender.
+BOLT_LAZY_LISTENERS = 5
 
 
 class ConfigError(Exception):
@@ -71,6 +78,11 @@ class ServerLimits:
     backlog: int = 2048
 
 
+def background_connections(senders: int) -> int:
+    """Connections a ``serve`` process uses outside its request threads."""
+    return BOLT_LAZY_LISTENERS + senders + 1
+
+
 @dataclass(frozen=True)
 class Config:
     database_url: str
@@ -82,6 +94,8 @@ class Config:
     public_url: str | None = None
     senders: int = DEFAULT_SENDERS
     limits: ServerLimits = ServerLimits()
+    threads: int = DEFAULT_THREADS
+    db_pool: int = DEFAULT_THREADS + background_connections(DEFAULT_SENDERS)
 
     @classmethod
     def from_env(cls, env: Mapping[str, str] | None = None, *, db: str | None = None) -> Config:
@@ -93,6 +107,7 @@ class Config:
         if not is_ascii_number(senders) or not 1 <= int(senders) <= MAX_SENDERS:
             raise ConfigError(f"ACTIONBOT_SENDERS must be a whole number from 1 to {MAX_SENDERS} "
                               f"(messages the scheduler sends at once), not {senders!r}.")
+        threads, db_pool = _threads_and_pool(env, int(senders))
         return cls(
             database_url=db or env.get("DATABASE_URL") or DEFAULT_URL,
             host=env.get("HOST", "0.0.0.0"),
@@ -103,7 +118,35 @@ class Config:
             public_url=_public_url(env),
             senders=int(senders),
             limits=_server_limits(env),
+            threads=threads,
+            db_pool=db_pool,
         )
+
+
+def _threads_and_pool(env: Mapping[str, str], senders: int) -> tuple[int, int]:
+    """``ACTIONBOT_THREADS`` and ``ACTIONBOT_DB_POOL``: set either and the other follows.
+
+    The pool always holds a connection for every request thread and every background job, so
+    no command waits for one; settings that would break that stop start-up instead."""
+    background = background_connections(senders)
+    threads = _count(env, "ACTIONBOT_THREADS", DEFAULT_THREADS, MAX_THREADS)
+    if not env.get("ACTIONBOT_DB_POOL", "").strip():
+        return threads, threads + background
+    pool = _count(env, "ACTIONBOT_DB_POOL", DEFAULT_THREADS + background, MAX_THREADS + background)
+    if pool <= background:
+        raise ConfigError(f"ACTIONBOT_DB_POOL must be more than {background} (the connections "
+                          f"the scheduler and Slack's background work take), so that requests "
+                          f"have some, not {pool}.")
+    if not env.get("ACTIONBOT_THREADS", "").strip():
+        return pool - background, pool
+    if pool < threads + background:
+        raise ConfigError(f"ACTIONBOT_DB_POOL is {pool}, but {threads} request threads "
+                          f"(ACTIONBOT_THREADS) and {background} connections for the scheduler "
+                          f"and Slack's background work need {threads + background}, so a "
+                          f"command could wait for a connection. Raise ACTIONBOT_DB_POOL to "
+                          f"{threads + background} or lower ACTIONBOT_THREADS to "
+                          f"{pool - background}.")
+    return threads, pool
 
 
 def _server_limits(env: Mapping[str, str]) -> ServerLimits:
@@ -131,12 +174,12 @@ def _seconds(env: Mapping[str, str], name: str, default: float) -> float:
     return value
 
 
-def _count(env: Mapping[str, str], name: str, default: int) -> int:
+def _count(env: Mapping[str, str], name: str, default: int, most: int = MAX_COUNT) -> int:
     raw = env.get(name, "").strip()
     if not raw:
         return default
-    if not is_ascii_number(raw) or not 1 <= int(raw) <= MAX_COUNT:
-        raise ConfigError(f"{name} must be a whole number from 1 to {MAX_COUNT:,}, such as "
+    if not is_ascii_number(raw) or not 1 <= int(raw) <= most:
+        raise ConfigError(f"{name} must be a whole number from 1 to {most:,}, such as "
                           f"{default}, not {raw!r}.")
     return int(raw)
 

@@ -25,7 +25,7 @@ INSECURE_WARNING = (
 )
 
 
-def run(args: argparse.Namespace, open_database: Callable[[str], Any]) -> int:
+def run(args: argparse.Namespace, open_database: Callable[..., Any]) -> int:
     try:
         config = Config.from_env(db=args.db)
     except ConfigError as err:
@@ -39,7 +39,7 @@ def run(args: argparse.Namespace, open_database: Callable[[str], Any]) -> int:
             print(f"actionbot: --at takes an ISO time such as 2027-01-27T09:00Z, not {args.at!r}",
                   file=sys.stderr)
             return 2
-    uow = open_database(config.database_url)
+    uow = open_database(config.database_url, connections=config.db_pool)
     if uow is None:
         return 2
     if args.command == "tick":
@@ -122,6 +122,7 @@ def _serve(config: Config, uow: Any) -> int:
 
     from bot.server_limits import raise_open_file_limit, uvicorn_options
     from bot.web import build_web_app
+    from bot.worker_threads import WorkerThreads
 
     slack_app = None
     served = []
@@ -156,8 +157,9 @@ def _serve(config: Config, uow: Any) -> int:
     options = uvicorn_options(config.limits, raise_open_file_limit())
     scheduler = _start_scheduler(config, uow)
     try:
-        uvicorn.run(build_web_app(slack_app=slack_app, teams=teams, uow=uow), host=config.host,
-                    port=config.port, log_level="info", **options)
+        app = build_web_app(slack_app=slack_app, teams=teams, uow=uow)
+        app.add_middleware(WorkerThreads, threads=config.threads)
+        uvicorn.run(app, host=config.host, port=config.port, log_level="info", **options)
     finally:
         if scheduler is not None:
             scheduler.shutdown(wait=False)

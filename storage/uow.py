@@ -8,7 +8,7 @@ from contextlib import contextmanager
 from sqlalchemy import Connection, Engine
 from sqlalchemy.orm import Session, sessionmaker
 
-from storage.db import reads_outside_transactions, set_autocommit
+from storage.db import read_only, reads_outside_transactions, set_autocommit
 
 Db = Connection | Session
 """Where Core statements run: a command's connection, or the scheduler's ORM session.
@@ -18,18 +18,21 @@ Storage functions that only run Core statements take either; both have ``execute
 
 
 class CommandTransaction:
-    """One command's work on one connection: reads that need no transaction, then one
-    transaction for everything the command changes, begun on first use of ``db`` or
-    ``session``.
+    """One command's work on one connection: first its reads (the board, the person typing,
+    ``reads``), then one transaction for everything the command changes, begun on first use
+    of ``db`` or ``session``, so nothing can write outside one by forgetting to ask.
 
-    On PostgreSQL the board and the person typing are read (``reads``) before the command
-    is even parsed, outside any transaction, and a command declared ``reads_only`` (show,
-    list) never begins one: that saves its BEGIN and COMMIT, two round trips of four. Every
-    other command begins its transaction on first use of ``db`` or ``session``, so nothing
-    can write outside one by forgetting to ask. Reading the board outside the transaction
-    gives up nothing: under READ COMMITTED each statement sees what is committed when it
-    runs, inside a transaction or not. On SQLite, where BEGIN and COMMIT cost nothing, the
-    transaction begins at once (``storage.db.reads_outside_transactions`` says why).
+    A command declared ``reads_only`` (show, list) never begins that second transaction, and
+    so never waits for a writer. On PostgreSQL its reads run outside any transaction: that
+    saves BEGIN and COMMIT, two round trips of four. Under READ COMMITTED each statement sees
+    what is committed when it runs, inside a transaction or not, so reading the board first
+    gives up nothing. On SQLite the reads run in a deferred transaction (a plain ``BEGIN``):
+    one snapshot for the whole command, taking no write lock, so in WAL mode it runs beside a
+    writer instead of queueing behind it (``storage.db.reads_outside_transactions`` says why
+    not outside one). A command that writes ends that read transaction and begins its own
+    with ``BEGIN IMMEDIATE`` before it reads anything it will change: upgrading a read
+    transaction to a write one would fail with "database is locked" whenever another writer
+    had committed since its snapshot, instead of queueing.
 
     Most commands (add, close, show, list) never touch the ORM; creating a session for each
     cost about a tenth of a command. A session made here joins the connection's transaction
@@ -40,15 +43,17 @@ class CommandTransaction:
         self._connection = connection
         self._session: Session | None = None
         self._reads_only = False
-        self._began = not reads_outside
+        self._reads_outside = reads_outside
+        self._began = False
         if reads_outside:
             set_autocommit(connection, True)
         else:
-            connection.begin()
+            with read_only():
+                connection.begin()
 
     @property
     def reads(self) -> Connection:
-        """The connection, for reading outside any transaction."""
+        """The connection, for the reads before the command's own transaction."""
         return self._connection
 
     def reads_only(self) -> None:
@@ -75,9 +80,11 @@ class CommandTransaction:
     def _begin(self) -> None:
         if self._began or self._reads_only:
             return
-        # Ends the reads so far; as none began a transaction, this sends nothing.
+        # Ends the reads so far: SQLite's read transaction; on PostgreSQL, where none began
+        # one, this sends nothing.
         self._connection.commit()
-        set_autocommit(self._connection, False)
+        if self._reads_outside:
+            set_autocommit(self._connection, False)
         self._connection.begin()
         self._began = True
 

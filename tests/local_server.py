@@ -30,9 +30,10 @@ class LocalServer:
         self._server: uvicorn.Server | None = None
         self._thread: threading.Thread | None = None
 
-    def start(self, app: Any) -> LocalServer:
+    def start(self, app: Any, lifespan: str = "off") -> LocalServer:
+        """``lifespan="on"`` for an app that sets itself up on uvicorn's start-up event."""
         self._server = uvicorn.Server(uvicorn.Config(app, log_level="warning", log_config=None,
-                                                     lifespan="off"))
+                                                     lifespan=lifespan))
         self._thread = threading.Thread(target=self._server.run, kwargs={"sockets": [self.sock]},
                                         daemon=True)
         self._thread.start()

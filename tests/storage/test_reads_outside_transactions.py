@@ -1,5 +1,6 @@
-"""On PostgreSQL a command that only reads takes no transaction; every change is made
-inside one, on both databases; and no connection goes back to the pool in autocommit."""
+"""A command that only reads takes no transaction on PostgreSQL, and no write lock on SQLite;
+every change is made inside one, on SQLite after ``BEGIN IMMEDIATE``; and no connection goes
+back to the pool in autocommit."""
 
 from __future__ import annotations
 
@@ -34,17 +35,20 @@ def _in_transaction(dbapi_connection: Any) -> bool:
 
 @contextmanager
 def _statements(engine: Engine) -> Iterator[list[tuple[str, bool]]]:
-    """Each statement run, by its first word, and whether a transaction was open after it."""
+    """Each statement run, by its first word (both words of SQLite's ``BEGIN IMMEDIATE``),
+    and whether a transaction was open after it."""
     seen: list[tuple[str, bool]] = []
 
     def after(_conn: Any, cursor: Any, statement: str, *_: Any) -> None:
-        seen.append((statement.split(None, 1)[0].upper(), _in_transaction(cursor.connection)))
+        words = statement.upper().split(None, 2)
+        head = " ".join(words[:2]) if words[:2] == ["BEGIN", "IMMEDIATE"] else words[0]
+        seen.append((head, _in_transaction(cursor.connection)))
 
     with listening(engine, "after_cursor_execute", after):
         yield seen
 
 
-def test_commands_that_only_read_change_nothing_and_on_postgres_take_no_transaction(
+def test_commands_that_only_read_change_nothing_and_take_no_transaction_or_lock(
         board: Chat) -> None:
     board("/action add KY to write to DfE", as_="RE")
     engine = board.uow.engine
@@ -55,8 +59,9 @@ def test_commands_that_only_read_change_nothing_and_on_postgres_take_no_transact
         assert not [s for s, _ in seen if s in WRITES], (line, seen)
         if engine.dialect.name == "postgresql":
             assert not any(open_ for _, open_ in seen), (line, seen)
-        else:  # SQLite begins at once: BEGIN and COMMIT cost it nothing
+        else:  # one deferred transaction, one snapshot: BEGIN and COMMIT cost SQLite nothing
             assert all(open_ for s, open_ in seen if s == "SELECT"), (line, seen)
+            assert [s for s, _ in seen if s.startswith("BEGIN")] == ["BEGIN"], (line, seen)
 
 
 def test_every_change_is_made_inside_one_transaction(board: Chat) -> None:
@@ -68,6 +73,10 @@ def test_every_change_is_made_inside_one_transaction(board: Chat) -> None:
         assert reply.tone is Tone.SUCCESS, (line, reply)
         writes = [open_ for s, open_ in seen if s in WRITES]
         assert writes and all(writes), (line, seen)
+        if engine.dialect.name == "sqlite":  # the lock is taken before the write, not upgraded
+            first_write = next(i for i, (s, _) in enumerate(seen) if s in WRITES)
+            begins = [s for s, _ in seen[:first_write] if s.startswith("BEGIN")]
+            assert begins[-1:] == ["BEGIN IMMEDIATE"], (line, seen)
 
 
 def test_every_command_that_runs_without_a_transaction_is_tried_above() -> None:

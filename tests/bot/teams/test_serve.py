@@ -100,7 +100,7 @@ def _serve(monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str],
     ran: list[Any] = []
     monkeypatch.setattr("uvicorn.run", lambda app, **kw: ran.append((app, kw)))
     code = server_cli.run(argparse.Namespace(command="serve", db="sqlite://"),
-                          lambda url: object())
+                          lambda url, **_: object())
     return code, capsys.readouterr().err, ran
 
 

@@ -17,7 +17,12 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import TYPE_CHECKING, Literal
 
-from apscheduler.events import EVENT_JOB_MISSED, EVENT_JOB_SUBMITTED, JobEvent
+from apscheduler.events import (
+    EVENT_JOB_MISSED,
+    EVENT_JOB_SUBMITTED,
+    EVENT_SCHEDULER_SHUTDOWN,
+    JobEvent,
+)
 from apscheduler.schedulers.background import BackgroundScheduler
 from apscheduler.schedulers.base import BaseScheduler
 from apscheduler.schedulers.blocking import BlockingScheduler
@@ -190,8 +195,11 @@ def run_forever(uow: UnitOfWork, delivery: Delivery, *, interval: int = TICK_SEC
 def start_in_background(uow: UnitOfWork, delivery: Delivery, *,
                         interval: int = TICK_SECONDS,
                         metrics: Metrics | None = None) -> BackgroundScheduler:
-    """The same clock on a thread, for ``actionbot serve``; stop it with ``.shutdown()``."""
+    """The same clock on a thread, for ``actionbot serve``; stop it with ``.shutdown()``,
+    which gives up leadership as ``run_forever`` does when it ends."""
     scheduler = BackgroundScheduler(timezone=UTC)
-    _add_tick_job(scheduler, uow, delivery, Leadership(uow.engine), interval, metrics)
+    leadership = Leadership(uow.engine)
+    _add_tick_job(scheduler, uow, delivery, leadership, interval, metrics)
+    scheduler.add_listener(lambda _: leadership.release(), EVENT_SCHEDULER_SHUTDOWN)
     scheduler.start()
     return scheduler

@@ -6,6 +6,7 @@ from __future__ import annotations
 import urllib.error
 import urllib.request
 from collections.abc import Iterator
+from email.message import Message
 
 import pytest
 from prometheus_client.parser import text_string_to_metric_families
@@ -28,9 +29,13 @@ def scrape(base: str, authorization: str | None = None) -> tuple[int, str, dict[
     request = urllib.request.Request(f"{base}/metrics", headers=headers)
     try:
         with urllib.request.urlopen(request, timeout=10) as response:
-            return response.status, response.read().decode(), {k.lower(): v for k, v in response.headers.items()}
+            return response.status, response.read().decode(), _lower(response.headers)
     except urllib.error.HTTPError as err:
-        return err.code, err.read().decode(), {k.lower(): v for k, v in err.headers.items()}
+        return err.code, err.read().decode(), _lower(err.headers)
+
+
+def _lower(headers: Message) -> dict[str, str]:
+    return {name.lower(): value for name, value in headers.items()}
 
 
 def samples(body: str) -> dict[tuple[str, frozenset[tuple[str, str]]], float]:

@@ -15,6 +15,7 @@ from __future__ import annotations
 import time
 from collections.abc import Callable, Iterable, Iterator
 from datetime import UTC, datetime
+from typing import Any
 
 from prometheus_client import CollectorRegistry, Counter, Histogram, generate_latest
 from prometheus_client.core import GaugeMetricFamily
@@ -29,6 +30,7 @@ PLATFORMS = frozenset({"slack", "teams", "console", "email"})
 SEND_KINDS = frozenset({"reminder", "digest", "chase", "escalation"})
 SEND_OUTCOMES = frozenset({"sent", "failed", "held", "skipped"})
 OTHER = "other"
+_OUTCOMES = frozenset(OUTCOMES)
 # A command takes about 1 ms on SQLite and 3 ms on PostgreSQL alone; the tail under load is
 # what operators watch, up to Slack's 3 s acknowledgement limit.
 COMMAND_BUCKETS = (0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1.0, 2.5, 5.0)
@@ -63,12 +65,18 @@ class Metrics:
             "actionbot_scheduler_ticks_missed", "Ticks not run because they would have "
             "started too late (the next one sends what they would have).",
             registry=self.registry)
+        self._command_series: dict[tuple[str, str, str], Any] = {}
         self._stop = observe(self.command)
 
     def command(self, event: CommandEvent) -> None:
-        self.commands.labels(_bounded(event.verb, COMMAND_VERBS),
-                             _bounded(event.platform, PLATFORMS),
-                             _bounded(event.outcome, frozenset(OUTCOMES))).observe(event.seconds)
+        """Runs on every command's thread: the labelled series is looked up once, as
+        ``labels()`` cost 4 of the 7 µs this took."""
+        key = (_bounded(event.verb, COMMAND_VERBS), _bounded(event.platform, PLATFORMS),
+               _bounded(event.outcome, _OUTCOMES))
+        series = self._command_series.get(key)
+        if series is None:
+            series = self._command_series.setdefault(key, self.commands.labels(*key))
+        series.observe(event.seconds)
 
     def sent(self, kind: str, outcome: str, count: int = 1) -> None:
         if count:

@@ -47,18 +47,20 @@ def run(args: argparse.Namespace, open_database: Callable[[str], Any]) -> int:
         return _tick(config, uow, at, dry_run=args.dry_run, as_json=args.json)
     if args.command == "scheduler":
         return _scheduler(config, uow, args.interval, watching)
+    # One line per command in the servers' logs (``handlers.command_events``), as uvicorn
+    # logs one per request; the console and one-off ticks stay quiet.
+    logging.getLogger("handlers.command_events").setLevel(logging.INFO)
     if args.command == "socket":
         return _socket(config, uow)
     return _serve(config, uow, watching)
 
 
 def _metrics(config: Config, uow: Any, watching: MetricsConfig) -> Any:
-    """This process's metrics when switched on, with the command log line shown (INFO)."""
+    """This process's metrics when switched on."""
     if not watching.enabled:
         return None
     from bot.metrics import Metrics
 
-    logging.getLogger("handlers.command_events").setLevel(logging.INFO)
     if watching.token is None and not _is_loopback(config.host):
         print(f"actionbot: /metrics is open to anyone who reaches {config.host}:{config.port}; "
               "set ACTIONBOT_METRICS_TOKEN or keep the port off the internet.", file=sys.stderr)

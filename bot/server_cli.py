@@ -51,6 +51,10 @@ def run(args: argparse.Namespace, open_database: Callable[[str], Any]) -> int:
     # logs one per request; the console and one-off ticks stay quiet.
     logging.getLogger("handlers.command_events").setLevel(logging.INFO)
     if args.command == "socket":
+        if watching.enabled:
+            print("actionbot: Socket Mode serves no HTTP, so no /metrics; run `actionbot "
+                  "scheduler` with ACTIONBOT_METRICS=on to expose the scheduler's.",
+                  file=sys.stderr)
         return _socket(config, uow)
     return _serve(config, uow, watching)
 

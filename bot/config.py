@@ -266,3 +266,37 @@ def _public_url(env: Mapping[str, str]) -> str | None:
     if url is not None and not url.startswith(("https://", "http://")):
         raise ConfigError(f"ACTIONBOT_PUBLIC_URL must start with https://, not {url!r}.")
     return url.rstrip("/") if url else None
+
+
+# ---- metrics (``bot.metrics``): read on their own, so they stay off the main Config -------
+MIN_METRICS_TOKEN = 16
+MAX_METRICS_TOKEN = 256
+
+
+@dataclass(frozen=True)
+class MetricsConfig:
+    """``ACTIONBOT_METRICS=on`` serves Prometheus metrics at ``/metrics`` (off: 404).
+
+    ``token`` (``ACTIONBOT_METRICS_TOKEN``), when set, is required as
+    ``Authorization: Bearer <token>``: the server faces the internet for Slack's and Teams'
+    webhooks, and load figures are nobody else's business. Prometheus sends it with a scrape
+    job's ``authorization: {credentials: …}``."""
+
+    enabled: bool = False
+    token: str | None = None
+
+
+def metrics_config(env: Mapping[str, str] | None = None) -> MetricsConfig:
+    env = os.environ if env is None else env
+    switch = env.get("ACTIONBOT_METRICS", "").strip().lower()
+    if switch not in _TRUE + _FALSE:
+        raise ConfigError(f"ACTIONBOT_METRICS must be on or off, not {switch[:20]!r}.")
+    token = _get(env, "ACTIONBOT_METRICS_TOKEN")
+    if token is not None and not (
+        MIN_METRICS_TOKEN <= len(token) <= MAX_METRICS_TOKEN
+        and token.isascii() and token.isprintable() and " " not in token
+    ):
+        raise ConfigError(f"ACTIONBOT_METRICS_TOKEN must be {MIN_METRICS_TOKEN} to "
+                          f"{MAX_METRICS_TOKEN} printable ASCII characters without spaces, "
+                          "such as the output of `openssl rand -hex 32`.")
+    return MetricsConfig(enabled=switch in _TRUE, token=token)

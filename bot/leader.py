@@ -23,7 +23,10 @@ class Leadership:
         self._file: FileLock | None = None
         database = engine.url.database
         if engine.dialect.name == "sqlite" and database not in (None, "", ":memory:"):
-            self._file = FileLock(f"{database}.scheduler.lock")
+            # Not per thread (filelock's default): ticks run on any of the scheduler's worker
+            # threads, and a lock held by one looked free to the next, which then failed to
+            # take it from its own process and skipped its tick.
+            self._file = FileLock(f"{database}.scheduler.lock", thread_local=False)
 
     def acquire(self) -> bool:
         """True while this process is the leader (re-checked on every call)."""

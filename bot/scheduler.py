@@ -15,8 +15,14 @@ from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
-from typing import Literal
+from typing import TYPE_CHECKING, Literal
 
+from apscheduler.events import (
+    EVENT_JOB_MISSED,
+    EVENT_JOB_SUBMITTED,
+    EVENT_SCHEDULER_SHUTDOWN,
+    JobEvent,
+)
 from apscheduler.schedulers.background import BackgroundScheduler
 from apscheduler.schedulers.base import BaseScheduler
 from apscheduler.schedulers.blocking import BlockingScheduler
@@ -34,6 +40,9 @@ from storage.sends import (
 )
 from storage.uow import UnitOfWork
 
+if TYPE_CHECKING:
+    from bot.metrics import Metrics
+
 log = logging.getLogger(__name__)
 TICK_SECONDS = 60
 
@@ -50,11 +59,24 @@ class TickResult:
 
 
 def tick(uow: UnitOfWork, delivery: Delivery, *, now: datetime | None = None,
-         dry_run: bool = False, worker: str | None = None) -> TickResult:
-    """One pass: claim, send and confirm everything due at ``now``.
+         dry_run: bool = False, worker: str | None = None,
+         metrics: Metrics | None = None) -> TickResult:
+    """One pass: claim, send and confirm everything due at ``now``; ``metrics`` counts the
+    sends and times the tick (a dry run is not counted).
 
     With ``dry_run`` nothing is claimed, sent or recorded: the result lists what would go.
     """
+    if metrics is None or dry_run:
+        return _tick(uow, delivery, now, dry_run, worker, metrics)
+    done = metrics.tick_timer()
+    try:
+        return _tick(uow, delivery, now, dry_run, worker, metrics)
+    finally:
+        done()
+
+
+def _tick(uow: UnitOfWork, delivery: Delivery, now: datetime | None, dry_run: bool,
+          worker: str | None, metrics: Metrics | None) -> TickResult:
     now = now or datetime.now(UTC)
     worker = worker or worker_name()
     result = TickResult()
@@ -70,9 +92,13 @@ def tick(uow: UnitOfWork, delivery: Delivery, *, now: datetime | None = None,
             log.warning("skipped %s %s for %s (slot %s)", unit.kind, unit.key, unit.recipient,
                         unit.slot_at.isoformat())
             result.missed.append(unit)
+            if metrics is not None:
+                metrics.sent(unit.kind, "skipped")
     outcomes = _send_all(plan.outgoing, lambda m: _send(uow, delivery, m, now, worker),
                          delivery.senders)
     for message, (status, error) in zip(plan.outgoing, outcomes, strict=True):
+        if metrics is not None:
+            metrics.sent(message.kind, status)
         if status == "sent":
             result.sent.append(message)
         elif status == "failed":
@@ -126,26 +152,40 @@ def _send(uow: UnitOfWork, delivery: Delivery, message: reminders.Outgoing, now:
     return "sent", ""
 
 
-def _leader_tick(uow: UnitOfWork, delivery: Delivery, leadership: Leadership) -> None:
+def _leader_tick(uow: UnitOfWork, delivery: Delivery, leadership: Leadership,
+                 metrics: Metrics | None = None) -> None:
     try:
         if leadership.acquire():
-            tick(uow, delivery)
+            tick(uow, delivery, metrics=metrics)
     except Exception:  # noqa: BLE001 - one bad tick must not stop the clock
         log.exception("scheduler tick failed")
 
 
 def _add_tick_job(scheduler: BaseScheduler, uow: UnitOfWork, delivery: Delivery,
-                  leadership: Leadership, interval: int) -> None:
-    scheduler.add_job(_leader_tick, "interval", args=(uow, delivery, leadership),
+                  leadership: Leadership, interval: int, metrics: Metrics | None) -> None:
+    scheduler.add_job(_leader_tick, "interval", args=(uow, delivery, leadership, metrics),
                       seconds=interval, max_instances=1, coalesce=True,
                       next_run_time=datetime.now(UTC))
+    if metrics is not None:
+        scheduler.add_listener(lambda event: _tick_timing(event, metrics),
+                               EVENT_JOB_SUBMITTED | EVENT_JOB_MISSED)
 
 
-def run_forever(uow: UnitOfWork, delivery: Delivery, *, interval: int = TICK_SECONDS) -> None:
+def _tick_timing(event: JobEvent, metrics: Metrics) -> None:
+    """Lag: from the time a tick was due to when it was handed to a thread to run. A tick
+    later than APScheduler's grace time is not run at all; it is counted as missed."""
+    if event.code == EVENT_JOB_MISSED:
+        metrics.ticks_missed.inc()
+    elif scheduled := getattr(event, "scheduled_run_times", None):
+        metrics.tick_started(max(scheduled))
+
+
+def run_forever(uow: UnitOfWork, delivery: Delivery, *, interval: int = TICK_SECONDS,
+                metrics: Metrics | None = None) -> None:
     """Tick every ``interval`` seconds while this process is the elected leader."""
     leadership = Leadership(uow.engine)
     scheduler = BlockingScheduler(timezone=UTC)
-    _add_tick_job(scheduler, uow, delivery, leadership, interval)
+    _add_tick_job(scheduler, uow, delivery, leadership, interval, metrics)
     try:
         scheduler.start()
     finally:
@@ -153,9 +193,13 @@ def run_forever(uow: UnitOfWork, delivery: Delivery, *, interval: int = TICK_SEC
 
 
 def start_in_background(uow: UnitOfWork, delivery: Delivery, *,
-                        interval: int = TICK_SECONDS) -> BackgroundScheduler:
-    """The same clock on a thread, for ``actionbot serve``; stop it with ``.shutdown()``."""
+                        interval: int = TICK_SECONDS,
+                        metrics: Metrics | None = None) -> BackgroundScheduler:
+    """The same clock on a thread, for ``actionbot serve``; stop it with ``.shutdown()``,
+    which gives up leadership as ``run_forever`` does when it ends."""
     scheduler = BackgroundScheduler(timezone=UTC)
-    _add_tick_job(scheduler, uow, delivery, Leadership(uow.engine), interval)
+    leadership = Leadership(uow.engine)
+    _add_tick_job(scheduler, uow, delivery, leadership, interval, metrics)
+    scheduler.add_listener(lambda _: leadership.release(), EVENT_SCHEDULER_SHUTDOWN)
     scheduler.start()
     return scheduler

@@ -14,7 +14,7 @@ from collections.abc import Callable
 from datetime import UTC, datetime
 from typing import Any
 
-from bot.config import Config, ConfigError
+from bot.config import Config, ConfigError, MetricsConfig, metrics_config
 
 log = logging.getLogger(__name__)
 DEFAULT_TIMEZONE = "Europe/London"
@@ -28,6 +28,7 @@ INSECURE_WARNING = (
 def run(args: argparse.Namespace, open_database: Callable[..., Any]) -> int:
     try:
         config = Config.from_env(db=args.db)
+        watching = metrics_config()
     except ConfigError as err:
         print(f"actionbot: {err}", file=sys.stderr)
         return 2
@@ -45,10 +46,31 @@ def run(args: argparse.Namespace, open_database: Callable[..., Any]) -> int:
     if args.command == "tick":
         return _tick(config, uow, at, dry_run=args.dry_run, as_json=args.json)
     if args.command == "scheduler":
-        return _scheduler(config, uow, args.interval)
+        return _scheduler(config, uow, args.interval, watching)
+    # One line per command in the servers' logs (``handlers.command_events``), as uvicorn
+    # logs one per request; the console and one-off ticks stay quiet.
+    logging.getLogger("handlers.command_events").setLevel(logging.INFO)
     if args.command == "socket":
+        if watching.enabled:
+            print("actionbot: Socket Mode serves no HTTP, so no /metrics; run `actionbot "
+                  "scheduler` with ACTIONBOT_METRICS=on to expose the scheduler's.",
+                  file=sys.stderr)
         return _socket(config, uow)
-    return _serve(config, uow)
+    return _serve(config, uow, watching)
+
+
+def _metrics(config: Config, uow: Any, watching: MetricsConfig) -> Any:
+    """This process's metrics when switched on."""
+    if not watching.enabled:
+        return None
+    from bot.metrics import Metrics
+
+    if watching.token is None and not _is_loopback(config.host):
+        print(f"actionbot: /metrics is open to anyone who reaches {config.host}:{config.port}; "
+              "set ACTIONBOT_METRICS_TOKEN or keep the port off the internet.", file=sys.stderr)
+    metrics = Metrics()
+    metrics.watch_pool(uow.engine)
+    return metrics
 
 
 def _parse_at(raw: str | None) -> datetime | None:
@@ -97,30 +119,51 @@ def _tick(config: Config, uow: Any, at: datetime, *, dry_run: bool, as_json: boo
     return 0
 
 
-def _scheduler(config: Config, uow: Any, interval: int) -> int:
+def _scheduler(config: Config, uow: Any, interval: int, watching: MetricsConfig) -> int:
+    """The clock alone; with metrics on it also serves ``/metrics`` and ``/healthz`` on
+    HOST:PORT, as a scheduler process has no other web server to expose them."""
     from bot.delivery import build_delivery
-    from bot.scheduler import run_forever
+    from bot.scheduler import run_forever, start_in_background
 
     print(f"actionbot scheduler: ticking every {interval} s while elected leader",
           file=sys.stderr)
-    run_forever(uow, build_delivery(config, uow, sys.stdout), interval=interval)
+    delivery = build_delivery(config, uow, sys.stdout)
+    metrics = _metrics(config, uow, watching)
+    if metrics is None:
+        run_forever(uow, delivery, interval=interval)
+        return 0
+    from bot.web import build_web_app
+
+    scheduler = start_in_background(uow, delivery, interval=interval, metrics=metrics)
+    print(f"actionbot scheduler: metrics at /metrics on {config.host}:{config.port}",
+          file=sys.stderr)
+    try:
+        _run_web(config, build_web_app(metrics=metrics, metrics_token=watching.token))
+    finally:
+        scheduler.shutdown(wait=False)
     return 0
 
 
-def _start_scheduler(config: Config, uow: Any) -> Any:
+def _start_scheduler(config: Config, uow: Any, metrics: Any = None) -> Any:
     if not config.scheduler:
         print("actionbot: scheduler off (ACTIONBOT_SCHEDULER=off)", file=sys.stderr)
         return None
     from bot.delivery import build_delivery
     from bot.scheduler import start_in_background
 
-    return start_in_background(uow, build_delivery(config, uow, sys.stdout))
+    return start_in_background(uow, build_delivery(config, uow, sys.stdout), metrics=metrics)
 
 
-def _serve(config: Config, uow: Any) -> int:
+def _run_web(config: Config, app: Any) -> None:
     import uvicorn
 
     from bot.server_limits import raise_open_file_limit, uvicorn_options
+
+    options = uvicorn_options(config.limits, raise_open_file_limit())
+    uvicorn.run(app, host=config.host, port=config.port, log_level="info", **options)
+
+
+def _serve(config: Config, uow: Any, watching: MetricsConfig) -> int:
     from bot.web import build_web_app
     from bot.worker_threads import WorkerThreads
 
@@ -152,14 +195,17 @@ def _serve(config: Config, uow: Any) -> int:
               "TEAMS_TENANT_ID (see README), or try `actionbot console --demo`.",
               file=sys.stderr)
         return 2
+    metrics = _metrics(config, uow, watching)
+    if metrics is not None:
+        served.append("metrics at /metrics")
     print(f"actionbot serving {', '.join(served)} and /healthz on {config.host}:{config.port}",
           file=sys.stderr)
-    options = uvicorn_options(config.limits, raise_open_file_limit())
-    scheduler = _start_scheduler(config, uow)
+    scheduler = _start_scheduler(config, uow, metrics)
     try:
-        app = build_web_app(slack_app=slack_app, teams=teams, uow=uow)
+        app = build_web_app(slack_app=slack_app, teams=teams, uow=uow, metrics=metrics,
+                            metrics_token=watching.token)
         app.add_middleware(WorkerThreads, threads=config.threads)
-        uvicorn.run(app, host=config.host, port=config.port, log_level="info", **options)
+        _run_web(config, app)
     finally:
         if scheduler is not None:
             scheduler.shutdown(wait=False)

@@ -1,5 +1,5 @@
 """The HTTP side: one ASGI app serving Slack's and Teams' endpoints, the health check, the
-meetings calendar feed and one-time export downloads.
+meetings calendar feed, one-time export downloads and, when switched on, metrics.
 
 Bolt's sync app is dispatched in a worker thread so one slow request never stalls the
 event loop (Bolt's own Starlette adapter calls it inline).
@@ -7,6 +7,7 @@ event loop (Bolt's own Starlette adapter calls it inline).
 
 from __future__ import annotations
 
+import hmac
 import logging
 from collections.abc import Callable
 from datetime import UTC, datetime
@@ -24,6 +25,7 @@ from bot.request_body import BodyTooLarge, read_limited, too_large
 if TYPE_CHECKING:
     from slack_bolt import BoltRequest
 
+    from bot.metrics import Metrics
     from bot.slack.app import SlackApp
     from storage.uow import UnitOfWork
 
@@ -172,11 +174,37 @@ def download_route(uow: UnitOfWork, clock: Callable[[], datetime]) -> Route:
     return Route(export_path("{token}"), download, methods=["GET", "HEAD"])
 
 
+def metrics_route(metrics: Metrics, token: str | None) -> Route:
+    """``GET /metrics`` in Prometheus' text format; with a token, only for whoever sends it
+    as ``Authorization: Bearer <token>`` (compared in constant time)."""
+    from prometheus_client import CONTENT_TYPE_LATEST
+
+    expected = f"Bearer {token}".encode() if token else None
+
+    async def scrape(request: Request) -> Response:
+        if expected is not None:
+            given = request.headers.get("authorization", "").encode()
+            if not hmac.compare_digest(given, expected):
+                log.warning("refused a metrics scrape from %s: %s bearer token",
+                            _client(request), "wrong" if given else "no")
+                return PlainTextResponse(
+                    "Metrics need the bearer token set in ACTIONBOT_METRICS_TOKEN.",
+                    status_code=401, headers={"WWW-Authenticate": 'Bearer realm="metrics"'})
+        return Response(metrics.exposition(), media_type=CONTENT_TYPE_LATEST,
+                        headers={"Cache-Control": "no-store"})
+
+    return Route("/metrics", scrape, methods=["GET"])
+
+
 def build_web_app(*, slack_app: SlackApp | None = None, teams: RouteProvider | None = None,
                   uow: UnitOfWork | None = None,
-                  clock: Callable[[], datetime] | None = None) -> Starlette:
-    """The routes for what is configured; ``clock`` (tests) decides when downloads expire."""
+                  clock: Callable[[], datetime] | None = None,
+                  metrics: Metrics | None = None, metrics_token: str | None = None) -> Starlette:
+    """The routes for what is configured; ``clock`` (tests) decides when downloads expire.
+    Without ``metrics`` (``ACTIONBOT_METRICS`` off) there is no ``/metrics`` at all: 404."""
     routes = [Route("/healthz", healthz, methods=["GET"])]
+    if metrics is not None:
+        routes.append(metrics_route(metrics, metrics_token))
     if uow is not None:
         routes += [calendar_route(uow),
                    download_route(uow, clock or (lambda: datetime.now(UTC)))]

@@ -8,6 +8,7 @@ friendly reply. Nothing typed makes it raise.
 from __future__ import annotations
 
 import logging
+import time
 import uuid
 from collections.abc import Callable
 from datetime import UTC, datetime
@@ -17,6 +18,7 @@ from sqlalchemy import Connection
 from sqlalchemy.exc import IntegrityError, OperationalError
 
 from handlers import actions, boards, digest, listing, meetings, members
+from handlers.command_events import INVALID, CommandEvent, report
 from handlers.commands import (
     AddAction,
     Assign,
@@ -88,6 +90,18 @@ ROUTES: dict[type, Callable[[Any, Scope], Reply]] = {
 # Commands that change nothing: they run without a transaction (``CommandTransaction``).
 READS_ONLY: frozenset[type] = frozenset({Help, Show, ListActions, MemberList, MeetingList})
 DEFAULT_TIMEZONE = "Europe/London"
+# The verb each command is logged and measured under: a fixed set, whatever was typed
+# (``done 58`` and a Done button are both ``close``).
+VERBS: dict[type, str] = {
+    AddAction: "add", Decision: "decision", Assign: "assign", Close: "close",
+    Reopen: "reopen", Update: "update", SetDue: "due", Defer: "defer", Withdraw: "withdraw",
+    ListActions: "list", Show: "show", Digest: "digest", ExportLog: "export",
+    ImportLog: "import", Help: "help", BoardSetup: "setup", MemberAdd: "member_add",
+    MemberRemove: "member_remove", MemberList: "member_list", MeetingAdd: "meeting_add",
+    MeetingList: "meeting_list", MeetingMove: "meeting_move", MeetingCancel: "meeting_cancel",
+    Settings: "settings",
+}
+OTHER_VERB = "other"
 
 
 def split_line(line: str) -> tuple[str, str]:
@@ -106,12 +120,12 @@ def handle(
 ) -> Reply:
     """Parse and run one typed command in one transaction and answer it. Never raises."""
     if root not in ("action", "board"):
-        return error_reply(f"Commands start with /action or /board, not “{root[:30]}”.",
-                           "/action help")
+        return _refused_unread(f"Commands start with /action or /board, not “{root[:30]}”.",
+                               "/action help", invocation)
     try:
         checked(text, COMMAND)
     except UserError as err:
-        return error_reply(err.message, f"/{root} help")
+        return _refused_unread(err.message, f"/{root} help", invocation)
     return _guarded(lambda board, when: parse(
         root, text, today=today_in(board.timezone if board else DEFAULT_TIMEZONE, when)),
         f"/{root} {text}", invocation, uow, now)
@@ -143,6 +157,24 @@ def run_in_scope(
     return _guarded(lambda *_: payload, command_text, invocation, uow, now, route=route)
 
 
+def _refused_unread(message: str, example: str, inv: Invocation) -> Reply:
+    """Refused before reading the database; still one command event, so every refusal is
+    counted."""
+    report(CommandEvent(verb=INVALID, platform=inv.platform, board_id=None, outcome="refused",
+                        seconds=0.0))
+    return error_reply(message, example)
+
+
+class _Seen:
+    """What the event can say about a command, learnt as it runs."""
+
+    __slots__ = ("board_id", "verb")
+
+    def __init__(self) -> None:
+        self.verb = INVALID
+        self.board_id: int | None = None
+
+
 def _guarded(
     make: Callable[[BoardRow | None, datetime], Any],
     command_text: str,
@@ -151,30 +183,54 @@ def _guarded(
     now: datetime | None,
     route: Callable[[Any, Scope], Reply] | None = None,
 ) -> Reply:
+    """Answer the command and report it (``handlers.command_events``): its verb, board,
+    platform, outcome and duration, never its text."""
+    started = time.perf_counter()
+    seen = _Seen()
+    reply, outcome = _answer(make, command_text, inv, uow, now, route, seen)
+    report(CommandEvent(verb=seen.verb, platform=inv.platform, board_id=seen.board_id,
+                        outcome=outcome, seconds=time.perf_counter() - started))
+    return reply
+
+
+def _answer(
+    make: Callable[[BoardRow | None, datetime], Any],
+    command_text: str,
+    inv: Invocation,
+    uow: UnitOfWork,
+    now: datetime | None,
+    route: Callable[[Any, Scope], Reply] | None,
+    seen: _Seen,
+) -> tuple[Reply, str]:
     now = now or datetime.now(UTC)
     try:
         with uow.command() as tx:
             board, member = _where_and_who(tx.reads, inv)
+            seen.board_id = board.id if board is not None else None
             command = make(board, now)
+            seen.verb = VERBS.get(type(command), OTHER_VERB)
             if type(command) in READS_ONLY:
                 tx.reads_only()
-            return _run(command, command_text, tx, board, member, inv, now, route)
+            return _run(command, command_text, tx, board, member, inv, now, route), "ok"
     except UserError as err:
-        return error_reply(err.message, err.example, err.buttons)
+        return error_reply(err.message, err.example, err.buttons), "refused"
     except IntegrityError:
-        log.warning("conflict while handling %r", command_text[:200], exc_info=True)
+        log.warning("conflict while handling %s on board %s", seen.verb, seen.board_id,
+                    exc_info=True)
         return error_reply("Someone else changed the same thing at the same moment; nothing "
-                           "was changed. Please try again.")
+                           "was changed. Please try again."), "conflict"
     except OperationalError:
-        log.exception("database unavailable while handling %r", command_text[:200])
+        log.exception("database unavailable while handling %s on board %s", seen.verb,
+                      seen.board_id)
         return error_reply("The action log's database is not answering; nothing was changed. "
-                           "Please try again in a minute.")
+                           "Please try again in a minute."), "unavailable"
     except Exception:
         incident = uuid.uuid4().hex[:8]
-        log.exception("unexpected error %s handling %r", incident, command_text[:200])
+        log.exception("unexpected error %s handling %s on board %s", incident, seen.verb,
+                      seen.board_id)
         return Reply(title="Something went wrong on our side; nothing was changed.",
                      lines=(f"Please tell your administrator: reference {incident}.",),
-                     tone=Tone.ERROR)
+                     tone=Tone.ERROR), "error"
 
 
 def _where_and_who(db: Connection, inv: Invocation) -> tuple[BoardRow | None, MemberRow | None]:

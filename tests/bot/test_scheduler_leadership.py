@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -29,6 +30,18 @@ def leader_and_standby(url: str) -> Iterator[tuple[Leadership, Leadership]]:
         standby.release()
         for e in engines:
             e.dispose()
+
+
+def test_sqlite_leader_stays_leader_whichever_worker_thread_ticks(sqlite_url: str) -> None:
+    """APScheduler runs each tick on any thread of its pool; the lock is the process's."""
+    with leader_and_standby(sqlite_url) as (leader, standby):
+        answers: list[bool] = []
+        for _ in range(3):
+            worker = threading.Thread(target=lambda: answers.append(leader.acquire()))
+            worker.start()
+            worker.join()
+        assert answers == [True, True, True]
+        assert not standby.acquire()
 
 
 def test_sqlite_leadership_one_lock_file_holder_at_a_time(sqlite_url: str) -> None:

@@ -116,13 +116,14 @@ class SlackHTTP:
 
 
 @contextmanager
-def serve_slack(uow: UnitOfWork, fake_slack: FakeSlack) -> Iterator[SlackHTTP]:
-    """The real app on uvicorn on a free port, on this database, for as long as the block."""
+def serve_slack(uow: UnitOfWork, fake_slack: FakeSlack, **web: Any) -> Iterator[SlackHTTP]:
+    """The real app on uvicorn on a free port, on this database, for as long as the block;
+    ``web`` adds to ``build_web_app``'s arguments (metrics, say)."""
     cfg = SlackConfig(bot_token="xoxb-test", signing_secret=SECRET, app_token=None,
                       client_id=None, client_secret=None, api_url=fake_slack.url)
     server = LocalServer()
     app = build_app(cfg, uow, SlackListeners(uow, clock=lambda: NOW, base_url=server.url))
-    server.start(build_web_app(slack_app=app, uow=uow))
+    server.start(build_web_app(slack_app=app, uow=uow, **web))
     try:
         yield SlackHTTP(server.url, fake_slack)
     finally:

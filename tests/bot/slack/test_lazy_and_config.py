@@ -9,10 +9,12 @@ import time
 import urllib.error
 import urllib.request
 from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
 import pytest
+from prometheus_client.parser import text_string_to_metric_families
 
 from bot.config import Config, ConfigError
 from tests.bot.slack.conftest import SlackHTTP
@@ -142,13 +144,19 @@ def _get(url: str) -> tuple[int, str]:
         return err.code, err.read().decode()
 
 
-@pytest.fixture
-def served(tmp_path: Path, fake_slack: FakeSlack) -> Iterator[str]:
-    """``actionbot serve`` in its own process, Slack configured, on a free port."""
+@contextmanager
+def slack_serving(tmp_path: Path, fake_slack: FakeSlack, **extra_env: str) -> Iterator[str]:
+    """``actionbot serve`` with Slack configured; what it prints goes to ``serve.log``."""
     with serving(tmp_path, {"SLACK_BOT_TOKEN": "xoxb-test",
                             "SLACK_SIGNING_SECRET": "serve-secret",
-                            "SLACK_API_URL": fake_slack.url}) as server:
+                            "SLACK_API_URL": fake_slack.url, **extra_env}) as server:
         yield server.base
+
+
+@pytest.fixture
+def served(tmp_path: Path, fake_slack: FakeSlack) -> Iterator[str]:
+    with slack_serving(tmp_path, fake_slack) as base:
+        yield base
 
 
 def test_serve_with_slack_configured_answers_healthz_and_slack(
@@ -167,3 +175,30 @@ def test_healthz_in_process(slack: SlackHTTP) -> None:
     status, body = _get(f"{slack.base}/healthz")
     assert status == 200
     assert json.loads(body) == {"status": "ok"}
+
+
+def test_serve_with_metrics_on_serves_them_to_the_bearer_and_logs_each_command(
+    tmp_path: Path, fake_slack: FakeSlack
+) -> None:
+    token = "serve-metrics-token-0123456789"
+    with slack_serving(tmp_path, fake_slack, ACTIONBOT_METRICS="on",
+                       ACTIONBOT_METRICS_TOKEN=token) as base:
+        SlackHTTP(base, fake_slack, secret="serve-secret").command("add xoxb-123 secret")
+        anonymous, _ = _get(f"{base}/metrics")
+        request = urllib.request.Request(f"{base}/metrics",
+                                         headers={"Authorization": f"Bearer {token}"})
+        with urllib.request.urlopen(request, timeout=5) as response:
+            scraped = response.read().decode()
+
+    assert anonymous == 401
+    # Refused: this channel keeps no board yet.
+    counts = {(s.name, tuple(sorted(s.labels.items()))): s.value
+              for family in text_string_to_metric_families(scraped) for s in family.samples}
+    assert counts[("actionbot_command_duration_seconds_count", (
+        ("command", "add"), ("outcome", "refused"), ("platform", "slack")))] == 1
+    assert ("actionbot_db_pool_size", (("pool", "main"),)) in counts
+    printed = (tmp_path / "serve.log").read_text()
+    assert "metrics at /metrics" in printed
+    (line,) = [line for line in printed.splitlines() if "command add" in line]
+    assert "platform=slack outcome=refused" in line
+    assert "xoxb" not in printed and "secret" not in printed

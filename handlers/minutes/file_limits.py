@@ -62,7 +62,7 @@ CELL_LIMITS: dict[str, tuple[str, int]] = {
     NUMBER: ("number cell", SHORT_CELL_MAX),
     ISSUED: ("Date issued cell", SHORT_CELL_MAX),
 }
-UNZIP_ERRORS = (zipfile.BadZipFile, zlib.error, NotImplementedError, RuntimeError, EOFError)
+UNZIP_ERRORS = (zipfile.BadZipFile, zlib.error, RuntimeError, EOFError)
 # Every line break of str.splitlines, as UTF-8 (a lone \x85 in Windows-1252 is an ellipsis).
 _LINE_BREAKS = (b"\n", b"\r", b"\x0b", b"\x0c", b"\x1c", b"\x1d", b"\x1e",
                 "\x85".encode(), "\u2028".encode(), "\u2029".encode())

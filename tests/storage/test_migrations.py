@@ -27,7 +27,9 @@ CONCURRENT_UPGRADES = 4
 
 @pytest.fixture
 def fresh_postgres_url() -> Iterator[str]:
-    """An empty PostgreSQL database of its own, dropped afterwards."""
+    """An empty schema of its own in the PostgreSQL test database (first on the connection's
+    search path), dropped afterwards. A schema rather than a database: with the suite's
+    workers writing at once, DROP DATABASE waited about 30 s for the checkpoint it forces."""
     admin = make_engine(POSTGRES_URL, isolation_level="AUTOCOMMIT",
                         connect_args={"connect_timeout": 3})
     try:
@@ -38,12 +40,13 @@ def fresh_postgres_url() -> Iterator[str]:
         pytest.skip(f"no PostgreSQL server answers at {POSTGRES_URL}")
     name = f"actionbot_migrate_{uuid.uuid4().hex[:10]}"
     with admin.connect() as conn:
-        conn.execute(text(f'CREATE DATABASE "{name}"'))
+        conn.execute(text(f'CREATE SCHEMA "{name}"'))
     try:
-        yield make_url(POSTGRES_URL).set(database=name).render_as_string(hide_password=False)
+        yield make_url(POSTGRES_URL).update_query_dict(
+            {"options": f"-csearch_path={name}"}).render_as_string(hide_password=False)
     finally:
         with admin.connect() as conn:
-            conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+            conn.execute(text(f'DROP SCHEMA IF EXISTS "{name}" CASCADE'))
         admin.dispose()
 
 
